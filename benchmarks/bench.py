@@ -1,0 +1,336 @@
+"""nomadspot's benchmark: wall time and peak memory of real commands, side by side with
+the floor (a bare Typer app that prints one line), alternating, in one run.
+
+    python benchmarks/bench.py                 # sizes 100, 1000, 10000, 100000
+    python benchmarks/bench.py --quick         # sizes 100, 1000; fewer rounds
+
+Catalogues are generated (several cities, kinds, amenities, real opening_hours values)
+into a temp folder; the parsed-catalogue cache is warmed once, as it is for a user after
+the first command. Speed goals live here, never in unit tests. Results are printed as a
+Markdown table and saved to benchmarks/results/latest.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SHARED_HOURS = HERE.parent.parent / "shared" / "data" / "opening-hours-sample.txt"
+CITIES = [
+    ("Paris", 48.8566, 2.3522, 0.35),
+    ("Lyon", 45.764, 4.8357, 0.15),
+    ("Vienne", 45.5257, 4.8748, 0.05),
+    ("Bordeaux", 44.8378, -0.5792, 0.1),
+    ("Lille", 50.6292, 3.0573, 0.1),
+    ("Nantes", 47.2184, -1.5536, 0.1),
+    ("Alençon", 48.4329, 0.0913, 0.05),
+    ("Bruxelles", 50.8503, 4.3517, 0.1),
+]
+KINDS = [
+    "cafe",
+    "cafe",
+    "cafe",
+    "brasserie",
+    "restaurant",
+    "coworking",
+    "hotel_lobby",
+    "library",
+    "pepiniere",
+    "tiers_lieu",
+    "business_centre",
+    "telecentre",
+    "agency",
+]
+FALLBACK_HOURS = [
+    "Mo-Fr 08:00-18:00; PH off",
+    "Mo-Sa 07:30-20:00",
+    "24/7",
+    "Mo-Fr 09:00-12:30,14:00-18:00; Sa 10:00-13:00; PH off",
+    "Tu-Su 08:00-19:00",
+    "Mo-Su 07:00-22:00",
+]
+BARE_APP = """
+import typer
+app = typer.Typer()
+@app.command()
+def main() -> None:
+    print("hello")
+app()
+"""
+GOALS = {  # (label, size): max ratio to the floor
+    ("find", 1000): 1.15,
+    ("find", 10000): 1.5,
+    ("find", 100000): 4.0,
+    ("add", 10000): 2.0,
+}
+FIND_MEMORY_GOAL_MB = 200
+IMPORT_GOAL_S = 15.0
+
+
+def real_hours() -> list[str]:
+    """Real opening_hours values that parse, from the shared sample when it is there."""
+    values = FALLBACK_HOURS
+    if SHARED_HOURS.exists():
+        import opening_hours
+
+        lines = SHARED_HOURS.read_text(encoding="utf-8").splitlines()
+        values = [line for line in lines if line.strip() and opening_hours.validate(line)]
+        values = [v for v in values if len(v) < 120] or FALLBACK_HOURS
+    return values
+
+
+def generate_catalogue(size: int, path: Path, rng: random.Random, hours: list[str]) -> None:
+    from nomadspot import store
+    from nomadspot.model import Place, Price
+    from nomadspot.vocabulary import AMENITY_KEYS, Kind
+
+    weights = [city[3] for city in CITIES]
+    places = []
+    for number in range(size):
+        name, lat, lon, _ = rng.choices(CITIES, weights)[0]
+        amenities = {key: rng.random() < 0.7 for key in rng.sample(AMENITY_KEYS, rng.randint(0, 5))}
+        if rng.random() < 0.6:
+            amenities["wifi"] = rng.random() < 0.85
+        places.append(
+            Place(
+                id=f"place-{number}",
+                name=f"Lieu {number}",
+                kind=Kind(rng.choice(KINDS)),
+                city=name,
+                country="BE" if name == "Bruxelles" else "FR",
+                address=f"{rng.randint(1, 200)} rue de la République",
+                lat=round(lat + rng.uniform(-0.05, 0.05), 6),
+                lon=round(lon + rng.uniform(-0.05, 0.05), 6),
+                opening_hours=rng.choice(hours) if rng.random() < 0.6 else None,
+                seats=rng.choice([None, 10, 20, 40, 80]),
+                meeting_room_seats=rng.choice([None, None, 4, 8, 12]),
+                amenities=amenities,
+                price=Price(hour=rng.choice([None, 3.0, 4.5]), day=rng.choice([None, 15.0, 25.0]))
+                if rng.random() < 0.3
+                else None,
+                source=f"osm:node/{1000000 + number}" if rng.random() < 0.8 else None,
+            )
+        )
+    store.save(path, store.Catalogue(tuple(places)))
+
+
+def generate_overpass(count: int, path: Path, rng: random.Random, hours: list[str]) -> None:
+    tags_kinds = [
+        ("amenity", "cafe"),
+        ("amenity", "restaurant"),
+        ("amenity", "bar"),
+        ("amenity", "coworking_space"),
+        ("tourism", "hotel"),
+        ("amenity", "library"),
+        ("shop", "bakery"),
+    ]
+    elements = []
+    for number in range(count):
+        city, lat, lon, _ = rng.choice(CITIES)
+        key, value = rng.choice(tags_kinds)
+        tags = {
+            key: value,
+            "name": f"Lieu OSM {number}",
+            "addr:city": city,
+            "addr:street": "Rue Victor Hugo",
+            "addr:housenumber": str(rng.randint(1, 99)),
+        }
+        if rng.random() < 0.5:
+            tags["opening_hours"] = rng.choice([*hours, "8h-18h sauf lundi"])
+        if rng.random() < 0.4:
+            tags["internet_access"] = rng.choice(["wlan", "no", "wlan;terminal", "yes"])
+        if rng.random() < 0.05:
+            del tags["name"]
+        element: dict[str, object] = {
+            "type": "node",
+            "id": 5000000 + number,
+            "tags": tags,
+            "lat": lat + rng.uniform(-0.05, 0.05),
+            "lon": lon + rng.uniform(-0.05, 0.05),
+        }
+        elements.append(element)
+    path.write_text(json.dumps({"version": 0.6, "elements": elements}), encoding="utf-8")
+
+
+@dataclass
+class Case:
+    label: str
+    size: int
+    argv: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+    before: object = None  # a callable run before each measurement (not timed)
+    times: list[float] = field(default_factory=list)
+    peaks_mb: list[float] = field(default_factory=list)
+    codes: set[int] = field(default_factory=set)
+
+
+def measure(case: Case, base_env: dict[str, str]) -> None:
+    if callable(case.before):
+        case.before()
+    env = {**base_env, **case.env}
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        case.argv,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    stderr = process.stderr.read().decode() if process.stderr else ""
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"{case.label} {case.size} failed ({process.returncode}): {stderr}")
+    case.codes.add(process.returncode)
+    case.times.append(elapsed)
+    case.peaks_mb.append(usage.ru_maxrss / 1024)  # KiB on Linux
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000, 100000])
+    parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--import-count", type=int, default=50000)
+    parser.add_argument("--import-rounds", type=int, default=2)
+    parser.add_argument("--quick", action="store_true", help="sizes 100 and 1000, 5 rounds")
+    parser.add_argument("--output", type=Path, default=HERE / "results" / "latest.json")
+    args = parser.parse_args()
+    if args.quick:
+        args.sizes, args.rounds, args.import_count, args.import_rounds = [100, 1000], 5, 5000, 1
+
+    rng = random.Random(2026)
+    hours = real_hours()
+    python = sys.executable
+    workdir = Path(tempfile.mkdtemp(prefix="nomadspot-bench-"))
+    base_env = {
+        **os.environ,
+        "NOMADSPOT_CACHE_DIR": str(workdir / "cache"),
+        "NOMADSPOT_CONFIG": str(workdir / "no-config.toml"),
+        "NO_COLOR": "1",
+    }
+    base_env.pop("NOMADSPOT_CATALOGUE", None)
+    bare = workdir / "bare_typer.py"
+    bare.write_text(BARE_APP)
+    nomadspot = [python, "-m", "nomadspot"]
+
+    cases = [Case("floor (bare Typer)", 0, [python, str(bare)])]
+    counter = iter(range(10**9))
+    for size in args.sizes:
+        catalogue = workdir / f"catalogue-{size}.toml"
+        started = time.perf_counter()
+        generate_catalogue(size, catalogue, rng, hours)
+        env = {"NOMADSPOT_CATALOGUE": str(catalogue)}
+        warm = subprocess.run(
+            [*nomadspot, "list", "--format", "ids"],
+            env={**base_env, **env},
+            capture_output=True,
+            check=True,
+        )
+        print(
+            f"generated {size} places ({catalogue.stat().st_size / 1e6:.1f} MB) and warmed "
+            f"the cache in {time.perf_counter() - started:.1f} s",
+            file=sys.stderr,
+        )
+        del warm
+        cases += [
+            Case(
+                "find",
+                size,
+                [
+                    *nomadspot,
+                    "find",
+                    "--city",
+                    "Paris",
+                    "--wifi",
+                    "--at",
+                    "2026-11-24 10:00",
+                    "--format",
+                    "json",
+                ],
+                env,
+            ),
+            Case("list --format ids", size, [*nomadspot, "list", "--format", "ids"], env),
+            Case(
+                "add",
+                size,
+                [*nomadspot, "add", "Bench", "--kind", "cafe", "--city", "Paris", "--wifi"],
+                env,
+            ),
+        ]
+        add_case = cases[-1]
+        add_case.before = lambda case=add_case: case.argv.__setitem__(4, f"Bench {next(counter)}")
+
+    for _ in range(args.rounds):  # alternate: every case once per round
+        for case in cases:
+            measure(case, base_env)
+
+    import_case = None
+    if args.import_count:
+        source = workdir / "overpass.json"
+        generate_overpass(args.import_count, source, rng, hours)
+        target = workdir / "import-target.toml"
+        import_case = Case(
+            "import",
+            args.import_count,
+            [*nomadspot, "import", str(source), "--from", "osm"],
+            {"NOMADSPOT_CATALOGUE": str(target)},
+        )
+        import_case.before = lambda: target.unlink(missing_ok=True)
+        for _ in range(args.import_rounds):
+            measure(import_case, base_env)
+            measure(cases[0], base_env)
+
+    floor = statistics.median(cases[0].times)
+    rows = []
+    for case in [*cases, *([import_case] if import_case else [])]:
+        median = statistics.median(case.times)
+        ratio = median / floor
+        goal = GOALS.get((case.label, case.size))
+        verdict = ""
+        if goal is not None:
+            verdict = f"<= {goal}: {'ok' if ratio <= goal else 'MISSED'}"
+        if case.label == "find" and case.size == 100000:
+            peak = max(case.peaks_mb)
+            verdict += f"; {peak:.0f} MB < {FIND_MEMORY_GOAL_MB}: " + (
+                "ok" if peak < FIND_MEMORY_GOAL_MB else "MISSED"
+            )
+        if case.label == "import":
+            verdict = f"< {IMPORT_GOAL_S:g} s: {'ok' if median < IMPORT_GOAL_S else 'MISSED'}"
+        rows.append(
+            {
+                "command": case.label,
+                "places": case.size,
+                "median_s": round(median, 4),
+                "min_s": round(min(case.times), 4),
+                "ratio": round(ratio, 2),
+                "peak_mb": round(max(case.peaks_mb), 1),
+                "runs": len(case.times),
+                "goal": verdict,
+            }
+        )
+
+    print("| command | places | median | min | ratio to floor | peak MB | goal |")
+    print("|---|---:|---:|---:|---:|---:|---|")
+    for row in rows:
+        print(
+            f"| {row['command']} | {row['places']:,} | {row['median_s'] * 1000:.0f} ms | "
+            f"{row['min_s'] * 1000:.0f} ms | {row['ratio']:.2f} | {row['peak_mb']:.0f} | "
+            f"{row['goal']} |"
+        )
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps({"floor_s": floor, "rows": rows}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

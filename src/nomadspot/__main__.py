@@ -1,0 +1,3 @@
+from nomadspot.cli import main
+
+main()

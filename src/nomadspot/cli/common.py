@@ -1,0 +1,156 @@
+"""What the commands share: the global state, option types, completion and messages."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from nomadspot.config import Config
+    from nomadspot.output import Renderer
+    from nomadspot.store import Catalogue
+
+
+def eprint(message: str) -> None:
+    """A message for the person (stderr), never data. Control characters are escaped."""
+    from nomadspot.output.sanitize import neutralise_stream
+
+    print(neutralise_stream(message), file=sys.stderr)
+
+
+@dataclass
+class State:
+    """Resolved once per run from the global options, the environment and the config."""
+
+    catalogue_option: Path | None = None
+    _config: Config | None = field(default=None, repr=False)
+
+    @property
+    def catalogue_path(self) -> Path:
+        from nomadspot.paths import catalogue_path
+
+        return catalogue_path(self.catalogue_option)
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            from nomadspot.config import load_config
+
+            self._config = load_config()
+        return self._config
+
+    def read_catalogue(self) -> Catalogue:
+        """For read-only commands: the user's catalogue, or the example one (with a note)."""
+        from nomadspot.store import load_for_reading
+
+        return load_for_reading(self.catalogue_path, eprint)
+
+    def renderer(self, name: str | None) -> Renderer:
+        from nomadspot.output import renderer_for
+
+        return renderer_for(name or self.config.format)
+
+
+def state(ctx: typer.Context) -> State:
+    obj = ctx.find_root().obj
+    return obj if isinstance(obj, State) else State()
+
+
+# --- completion --------------------------------------------------------------------------
+
+
+def _completion_catalogue(ctx: typer.Context) -> Catalogue | None:
+    try:
+        root = ctx.find_root()
+        option = root.params.get("catalogue")
+        from nomadspot.paths import catalogue_path
+        from nomadspot.store import example, load
+
+        return load(catalogue_path(option)) or example()
+    except Exception:  # completion must never fail loudly
+        return None
+
+
+def complete_ref(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    catalogue = _completion_catalogue(ctx)
+    if catalogue is None:
+        return []
+    return [
+        (place.id, f"{place.name}, {place.city}")
+        for place in catalogue.places
+        if place.id.startswith(incomplete)
+    ]
+
+
+def complete_city(ctx: typer.Context, incomplete: str) -> list[str]:
+    from nomadspot.text import fold
+
+    catalogue = _completion_catalogue(ctx)
+    if catalogue is None:
+        return []
+    key = fold(incomplete)
+    return sorted({place.city for place in catalogue.places if fold(place.city).startswith(key)})
+
+
+def complete_kind(incomplete: str) -> list[str]:
+    from nomadspot.vocabulary import KIND_KEYS
+
+    return [kind for kind in KIND_KEYS if kind.startswith(incomplete.lower())]
+
+
+def complete_amenity(incomplete: str) -> list[str]:
+    from nomadspot.vocabulary import AMENITY_KEYS
+
+    return [amenity for amenity in AMENITY_KEYS if amenity.startswith(incomplete.lower())]
+
+
+def complete_format(incomplete: str) -> list[str]:
+    from nomadspot.output import FORMATS
+
+    return [name for name in FORMATS if name.startswith(incomplete)]
+
+
+def complete_path(incomplete: str) -> list[str]:
+    return []  # let the shell complete file names
+
+
+# --- shared options ----------------------------------------------------------------------
+
+FormatOption = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        help="Output format: table, json, csv, tsv or ids. Default: table on a terminal, "
+        "tsv (with a header line) in a pipe.",
+        autocompletion=complete_format,
+        show_default=False,
+    ),
+]
+RefArgument = Annotated[
+    str,
+    typer.Argument(
+        help="Place id, unique id prefix, or name.", metavar="REF", autocompletion=complete_ref
+    ),
+]
+CityFilter = Annotated[
+    str | None,
+    typer.Option(
+        "--city",
+        help="Only places in this city (case and accents ignored).",
+        autocompletion=complete_city,
+    ),
+]
+KindFilter = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--kind", help="Only places of this kind (repeatable).", autocompletion=complete_kind
+    ),
+]
+TagFilter = Annotated[
+    list[str] | None,
+    typer.Option("--tag", help="Only places with this tag (repeatable: all must match)."),
+]

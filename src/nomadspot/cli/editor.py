@@ -1,0 +1,114 @@
+"""``nomadspot edit REF`` with no field option: the place's TOML in $VISUAL/$EDITOR.
+
+The catalogue is not locked while the editor is open (that can take minutes); the change
+is written under the lock afterwards, and only if the place was not changed meanwhile."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from nomadspot import codec, refs, store
+from nomadspot.cli.common import eprint
+from nomadspot.errors import CatalogueError, NomadspotError, NoResultError, UsageError
+from nomadspot.model import Place
+
+
+def editor_command() -> list[str]:
+    """$VISUAL, else $EDITOR, else vi; values with arguments (``code --wait``) work."""
+    value = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    try:
+        command = shlex.split(value)
+    except ValueError as error:
+        raise UsageError(f"cannot understand the editor command {value!r}: {error}") from error
+    if not command:
+        raise UsageError("$VISUAL/$EDITOR is empty", hint="export EDITOR=nano, for example")
+    return command
+
+
+def place_text(place: Place) -> str:
+    import tomli_w
+
+    header = (
+        "# Edit this place, save and close the editor. Comments are not kept.\n"
+        "# Amenities: true = has it, false = known not to have it, remove the line = unknown.\n"
+    )
+    return header + tomli_w.dumps({"place": codec.encode_place(place)})
+
+
+def parse_place(text: str) -> Place:
+    """The edited place, validated exactly as a catalogue place is."""
+    document = store.parse_toml(text, Path("the edited text"))
+    raw = document.get("place")
+    if not isinstance(raw, dict):
+        raise UsageError("the edited text must hold one [place] table")
+    try:
+        decoded = codec.decode({"version": codec.FORMAT_VERSION, "place": [raw]})
+    except codec.InvalidCatalogue as invalid:
+        raise UsageError("; ".join(str(problem) for problem in invalid.problems)) from invalid
+    return decoded.places[0]
+
+
+def run_editor(command: list[str], path: Path) -> None:
+    try:
+        completed = subprocess.run([*command, str(path)], check=False)
+    except OSError as error:
+        raise UsageError(
+            f"cannot start the editor {command[0]!r}: {error.strerror}",
+            hint="set $VISUAL or $EDITOR",
+        ) from error
+    if completed.returncode != 0:
+        raise UsageError(
+            f"the editor {command[0]!r} exited with {completed.returncode}; nothing was saved"
+        )
+
+
+def _ask_again(error: NomadspotError) -> bool:
+    eprint(f"Error: {error.message}")
+    if not sys.stdin.isatty():
+        return False
+    import typer
+
+    return typer.confirm("Edit again?", default=True)
+
+
+def edit_in_editor(path: Path, ref: str) -> None:
+    current = store.load(path)
+    if current is None:
+        raise NoResultError(f"no catalogue at {path} yet", hint="create it with 'nomadspot init'")
+    original = refs.resolve(ref, current.places)
+    command = editor_command()
+    with tempfile.TemporaryDirectory(prefix="nomadspot-") as folder:
+        draft = Path(folder) / f"{original.id}.toml"
+        draft.write_text(place_text(original), encoding="utf-8")
+        while True:
+            run_editor(command, draft)
+            try:
+                edited = parse_place(draft.read_text(encoding="utf-8"))
+            except (NomadspotError, UnicodeDecodeError) as error:
+                problem = error if isinstance(error, NomadspotError) else UsageError(str(error))
+                if _ask_again(problem):
+                    continue
+                raise UsageError(f"{problem.message}; nothing was saved") from error
+            break
+    if edited == original:
+        eprint("No change.")
+        return
+
+    def save(catalogue: store.Catalogue) -> tuple[store.Catalogue, str]:
+        if catalogue.get(original.id) != original:
+            raise CatalogueError(
+                f"{original.id} was changed by another command while you "
+                "were editing; nothing was saved",
+                hint="run the edit again",
+            )
+        if edited.id != original.id and catalogue.get(edited.id) is not None:
+            raise UsageError(f"another place already has the id {edited.id!r}; nothing was saved")
+        places = [edited if p.id == original.id else p for p in catalogue.places]
+        return catalogue.with_places(places), edited.id
+
+    eprint(f"Updated {store.update(path, save)}.")

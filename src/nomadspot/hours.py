@@ -1,0 +1,425 @@
+"""Opening hours: validation, a meeting window's verdict, and a week's hours for ``show``.
+
+A thin layer over ``opening_hours`` (the PyPI package ``opening-hours-py``, OpenStreetMap
+syntax), imported lazily so that importing this module stays cheap.
+
+Times are naive local wall-clock times, each place's own: "10:00" means 10:00 where the
+place is. Expressions are parsed with the place's country for public holidays ("PH off"
+is closed on 25 December in France) and with ``auto_country=False`` and
+``auto_timezone=False``, so the answer never depends on where the program runs. Only
+expressions that use solar times (``sunrise``, ``sunset``, ``dawn``, ``dusk``) are given
+the place's coordinates, and then the time zone those coordinates lie in (an offline
+lookup inside the library) so that sun times are right; naive times are still read as the
+place's local time and answers are given back as naive local times. Without coordinates
+the library's default sun times apply (sunrise 06:00, sunset 18:00).
+
+A country the library has no holiday calendar for is treated as having no public holidays.
+Parsed expressions are cached per (expression, country[, coordinates]): many places share
+the same hours.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache, partial
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+if TYPE_CHECKING:
+    from opening_hours import OpeningHours
+
+    from nomadspot.model import Place
+
+__all__ = [
+    "HOURS_UNKNOWN",
+    "WindowCheck",
+    "check",
+    "check_window",
+    "parses",
+    "validate",
+    "week",
+]
+
+HOURS_UNKNOWN = "hours unknown"
+MAX_EXPRESSION_LENGTH = 2_000  # longer values are refused: no real place needs more
+_MAX_CACHED = 10_000
+_SOLAR = re.compile(r"sunrise|sunset|dawn|dusk", re.IGNORECASE)
+_DAY = dt.timedelta(days=1)
+_ALWAYS_RAISE = (KeyboardInterrupt, SystemExit, GeneratorExit)
+
+State = Literal["open", "closed", "unknown"]
+Coords = tuple[float, float]
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True, slots=True)
+class WindowCheck:
+    """The verdict of a place's hours on a meeting window ``[start, end)``.
+
+    ``state``: "open" when open for the whole window; "closed" when closed at any moment of
+    it; otherwise "unknown" (no parsable hours, or hours that say unknown).
+    ``text``: what a table shows: "open 08:30–18:00", "open 24 hours", "closed at 18:00"
+    (the first closed moment of the window), "hours unknown".
+    ``closes_at``: when open, the end of the opening that holds the window (None when it
+    does not close within a day after the meeting); when closed, the first closed moment.
+    ``minutes_to_close_after_end``: when open and ``closes_at`` is known, the minutes
+    between the end of the meeting and closing time.
+    """
+
+    state: State
+    text: str
+    closes_at: dt.datetime | None = None
+    minutes_to_close_after_end: float | None = None
+
+
+UNKNOWN = WindowCheck("unknown", HOURS_UNKNOWN)
+
+
+# --- validation ------------------------------------------------------------------------
+
+_RULE_NAMES = {
+    "EOI": "end of text",
+    "unexpected EOI": "unexpected end of text",
+    "any_rule_separator": "';' or ','",
+    "rules_modifier": "'open', 'closed', 'off' or 'unknown'",
+    "always_open": "'24/7'",
+    "small_range_selectors": "days or times",
+    "week_selector": "a week",
+    "monthday_range": "a date",
+    "year": "a year",
+    "comment": "a comment in quotes",
+    "timespan": "a time span such as 08:30-18:00",
+    "holiday": "'PH' or 'SH'",
+    "wday": "a weekday (Mo, Tu, We, Th, Fr, Sa, Su)",
+    "hour_minutes": "a time such as 08:30",
+    "extended_hour_minutes": "a time such as 08:30",
+    "minute": "two-digit minutes",
+    "hour": "a two-digit hour",
+    "time": "a time such as 08:30",
+}
+_POSITION = re.compile(r"-->\s*(\d+):(\d+)")
+_EXPECTED = re.compile(r"^\s*=\s*(.*)$", re.MULTILINE)
+
+
+def _guard(call: Callable[[], _T]) -> _T | None:
+    """Run a call into the Rust library; None when it raises anything, a panic included
+    (pyo3's PanicException derives from BaseException)."""
+    try:
+        return call()
+    except BaseException as error:
+        if isinstance(error, _ALWAYS_RAISE):
+            raise
+        return None
+
+
+def _condense(message: str, expression: str) -> str:
+    """The library's multi-line parser message as one line:
+    ``at character 7 ("8h-18h"): expected end of text, ';' or ',', ...``."""
+    position = _POSITION.search(message)
+    expected = _EXPECTED.search(message)
+    detail = expected.group(1).strip() if expected else ""
+    if detail.startswith("expected "):
+        words = re.split(r",\s*(?:or\s+)?|\s+or\s+", detail[len("expected ") :])
+        names = list(
+            dict.fromkeys(_RULE_NAMES.get(word, word.replace("_", " ")) for word in words if word)
+        )
+        detail = "expected " + ", ".join(names[:6]) + (", ..." if len(names) > 6 else "")
+    elif detail in _RULE_NAMES:
+        detail = _RULE_NAMES[detail]
+    elif detail == "unknown parsing error" or not detail:
+        detail = "not OpenStreetMap opening_hours syntax"
+    if position is None:
+        return detail
+    line, column = int(position.group(1)), int(position.group(2))
+    lines = expression.splitlines() or [""]
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    rest = text[column - 1 : column + 19].split(";")[0].strip()
+    where = f"at character {column}" + (f" ({rest!r})" if rest else " (end of text)")
+    return f"{where}: {detail}"
+
+
+def validate(expression: str) -> str | None:
+    """None when ``expression`` is valid OpenStreetMap opening_hours, else why, in one line."""
+    if not expression.strip():
+        return "empty"
+    if len(expression) > MAX_EXPRESSION_LENGTH:
+        return f"longer than {MAX_EXPRESSION_LENGTH} characters"
+    if "\n" in expression or "\r" in expression:
+        return "must be on one line"
+    import opening_hours
+
+    try:
+        opening_hours.OpeningHours(expression, auto_country=False, auto_timezone=False)
+    except BaseException as error:
+        if isinstance(error, _ALWAYS_RAISE):
+            raise
+        parser_error: type[BaseException] = getattr(opening_hours, "ParserError", Exception)
+        if isinstance(error, parser_error):  # the stub does not declare it
+            return _condense(str(error), expression)
+        return "not OpenStreetMap opening_hours syntax"
+    return None
+
+
+# --- parsing, cached ---------------------------------------------------------------------
+
+
+def parses(expression: str) -> bool:
+    """Whether ``expression`` parses (cached; ``validate`` says why not)."""
+    return _parse(expression, None, None) is not None
+
+
+_parsed: dict[tuple[str, str | None, Coords | None], OpeningHours | None] = {}
+
+
+def _needs_coords(expression: str) -> bool:
+    return _SOLAR.search(expression) is not None
+
+
+def _parse(expression: str, country: str | None, coords: Coords | None) -> OpeningHours | None:
+    """The parsed expression, or None when it does not parse. ``coords`` only matter for
+    solar times and are dropped otherwise (so the cache is shared)."""
+    if coords is not None and not _needs_coords(expression):
+        coords = None
+    country = country.upper() if country else None
+    key = (expression, country, coords)
+    try:
+        return _parsed[key]
+    except KeyError:
+        pass
+    parsed = _build(expression, country, coords)
+    if len(_parsed) >= _MAX_CACHED:
+        _parsed.clear()
+    _parsed[key] = parsed
+    return parsed
+
+
+def _build(expression: str, country: str | None, coords: Coords | None) -> OpeningHours | None:
+    if len(expression) > MAX_EXPRESSION_LENGTH or not expression.strip():
+        return None
+    import opening_hours
+
+    def make(country: str | None, coords: Coords | None) -> OpeningHours:
+        if coords is None:
+            return opening_hours.OpeningHours(
+                expression, country=country, auto_country=False, auto_timezone=False
+            )
+        # The library only applies coordinates to sun times when it also looks up their
+        # time zone (offline); naive times are then read in that zone.
+        return opening_hours.OpeningHours(
+            expression, country=country, coords=coords, auto_country=False, auto_timezone=True
+        )
+
+    attempts = dict.fromkeys(((country, coords), (None, coords), (country, None), (None, None)))
+    for attempt_country, attempt_coords in attempts:
+        built = _guard(partial(make, attempt_country, attempt_coords))
+        if built is not None:
+            return built
+        if _guard(partial(opening_hours.validate, expression)) is not True:
+            return None  # a syntax error: no fallback will help
+    return None
+
+
+def _coords_of(place: Place) -> Coords | None:
+    coords = place.coordinates
+    if coords is None:
+        return None
+    lat, lon = coords
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return (round(lat, 4), round(lon, 4))
+
+
+def _naive(moment: dt.datetime) -> dt.datetime:
+    return moment.replace(tzinfo=None) if moment.tzinfo is not None else moment
+
+
+def _state_name(state: Any) -> State:
+    text = str(state).rsplit(".", 1)[-1].lower()
+    if text in ("open", "closed"):
+        return text  # type: ignore[return-value]
+    return "unknown"
+
+
+Interval = tuple[dt.datetime, dt.datetime, State, str]
+
+
+def _intervals(parsed: OpeningHours, start: dt.datetime, end: dt.datetime) -> list[Interval]:
+    """Successive intervals of constant state covering ``[start, end)``, naive local times,
+    neighbours of the same state and comment merged.
+
+    Asked one calendar day at a time: the library (2.1) gets intervals that cross midnight
+    wrong for expressions with a fallback rule (``Mo-Fr 08:30-18:00 || unknown`` comes out
+    closed all Tuesday when asked from Monday), and right when asked per day."""
+    merged: list[Interval] = []
+    cursor = start
+    while cursor < end:
+        midnight = dt.datetime.combine(cursor.date(), dt.time(0)) + _DAY
+        stop = min(midnight, end)
+        for begin, finish, state, comment in parsed.intervals(cursor, stop):
+            item: Interval = (_naive(begin), _naive(finish), _state_name(state), comment or "")
+            last = merged[-1] if merged else None
+            if last is not None and last[2:] == item[2:] and last[1] == item[0]:
+                merged[-1] = (last[0], item[1], item[2], item[3])
+            else:
+                merged.append(item)
+        cursor = stop
+    return merged
+
+
+# --- a meeting window ------------------------------------------------------------------
+
+
+def _clock(moment: dt.datetime, day: dt.date) -> str:
+    """HH:MM, with midnight ending ``day`` written 24:00."""
+    if moment.time() == dt.time(0) and moment.date() == day + _DAY:
+        return "24:00"
+    return f"{moment:%H:%M}"
+
+
+def _with_comments(text: str, comments: list[str]) -> str:
+    found = [" ".join(comment.split()) for comment in dict.fromkeys(comments) if comment.strip()]
+    return f"{text} ({'; '.join(found)})" if found else text
+
+
+def check(
+    expression: str | None,
+    country: str | None,
+    start: dt.datetime,
+    end: dt.datetime,
+    coords: Coords | None = None,
+) -> WindowCheck:
+    """The verdict of ``expression`` on the window ``[start, end)`` (naive local times).
+
+    Open only when open for the whole window; closed when closed at any moment of it;
+    otherwise unknown. ``None`` or an expression that does not parse is unknown."""
+    if not expression:
+        return UNKNOWN
+    if coords is not None and not _needs_coords(expression):
+        coords = None
+    country = country.upper() if country else None
+    start, end = _naive(start), _naive(end)
+    return _check_cached(expression, country, coords, start, end)
+
+
+@lru_cache(maxsize=8192)
+def _check_cached(
+    expression: str,
+    country: str | None,
+    coords: Coords | None,
+    start: dt.datetime,
+    end: dt.datetime,
+) -> WindowCheck:
+    parsed = _parse(expression, country, coords)
+    if parsed is None:
+        return UNKNOWN
+    result = _guard(lambda: _evaluate(parsed, start, end))
+    return UNKNOWN if result is None else result
+
+
+def _evaluate(parsed: OpeningHours, start: dt.datetime, end: dt.datetime) -> WindowCheck:
+    real_end = end
+    if end <= start:  # an instant: judge the minute that starts there
+        end = start + dt.timedelta(minutes=1)
+    day0 = dt.datetime.combine(start.date(), dt.time(0))
+    horizon_start, horizon_end = day0 - _DAY, end + _DAY
+    spans = _intervals(parsed, horizon_start, horizon_end)
+    inside = [
+        index for index, (begin, finish, _, _) in enumerate(spans) if finish > start and begin < end
+    ]
+    if not inside:
+        return UNKNOWN
+    for index in inside:
+        begin, _, state, _ = spans[index]
+        if state == "closed":
+            moment = max(begin, start)
+            return WindowCheck("closed", f"closed at {moment:%H:%M}", moment, None)
+    unknown = [spans[index] for index in inside if spans[index][2] == "unknown"]
+    if unknown:
+        return WindowCheck("unknown", _with_comments(HOURS_UNKNOWN, [u[3] for u in unknown]))
+    # Open all along: the opening that holds the window, across comment changes.
+    first, last = inside[0], inside[-1]
+    while first > 0 and spans[first - 1][2] == "open" and spans[first - 1][1] == spans[first][0]:
+        first -= 1
+    while (
+        last + 1 < len(spans)
+        and spans[last + 1][2] == "open"
+        and spans[last][1] == spans[last + 1][0]
+    ):
+        last += 1
+    opens, closes = spans[first][0], spans[last][1]
+    comments = [spans[index][3] for index in inside]
+    if closes >= horizon_end:
+        closes_at: dt.datetime | None = None
+        margin: float | None = None
+    else:
+        closes_at = closes
+        margin = (closes - real_end).total_seconds() / 60
+    if closes - opens >= _DAY:
+        text = "open 24 hours"
+    else:
+        text = f"open {opens:%H:%M}–{_clock(closes, opens.date())}"
+    return WindowCheck("open", _with_comments(text, comments), closes_at, margin)
+
+
+def check_window(place: Place, start: dt.datetime, end: dt.datetime) -> WindowCheck:
+    """``check`` with the place's hours, country (default FR) and coordinates."""
+    if not place.opening_hours:
+        return UNKNOWN
+    return check(place.opening_hours, place.country_or_default, start, end, _coords_of(place))
+
+
+# --- a week, for ``show`` ------------------------------------------------------------------
+
+
+def _is_holiday(country: str | None, day: dt.date) -> bool:
+    if not country:
+        return False
+    holidays = _parse("PH", country, None)
+    if holidays is None:
+        return False
+    noon = dt.datetime.combine(day, dt.time(12))
+    state = _guard(lambda: _state_name(holidays.state(noon)[0]))
+    return state == "open"
+
+
+def _day_text(parsed: OpeningHours, day: dt.date) -> str:
+    begin = dt.datetime.combine(day, dt.time(0))
+    spans = _intervals(parsed, begin, begin + _DAY)
+    if len(spans) == 1 and spans[0][2] == "open":
+        return _with_comments("open 24 hours", [spans[0][3]])
+    if len(spans) == 1 and spans[0][2] == "unknown":
+        return _with_comments("unknown", [spans[0][3]])
+    parts = []
+    for opens, closes, state, comment in spans:
+        if state == "closed":
+            continue
+        hours = f"{opens:%H:%M}–{_clock(closes, day)}"
+        if state == "unknown":
+            hours = "unknown " + hours
+        parts.append(_with_comments(hours, [comment]))
+    return ", ".join(parts) if parts else "closed"
+
+
+def week(
+    expression: str, country: str | None, start: dt.date, coords: Coords | None = None
+) -> list[tuple[dt.date, str]]:
+    """The hours of the seven days from ``start``: ``"08:30–18:00"``, ``"closed"``,
+    ``"08:00–12:00, 14:00–18:00"``, ``"open 24 hours"``, ``"unknown"``, with public holidays
+    of ``country`` applied and marked ``" (public holiday)"``. An expression that does not
+    parse gives ``"hours unknown (does not parse)"`` each day."""
+    country = country.upper() if country else None
+    parsed = _parse(expression, country, coords)
+    days = [start + dt.timedelta(days=offset) for offset in range(7)]
+    found: list[tuple[dt.date, str]] = []
+    for day in days:
+        text = None
+        if parsed is not None:
+            text = _guard(partial(_day_text, parsed, day))
+        if text is None:
+            text = HOURS_UNKNOWN + (" (does not parse)" if parsed is None else "")
+        if _is_holiday(country, day):
+            text += " (public holiday)"
+        found.append((day, text))
+    return found

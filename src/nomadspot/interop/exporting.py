@@ -1,0 +1,264 @@
+"""Places in formats other tools read: GeoJSON (uMap, QGIS, geojson.io), CSV
+(spreadsheets; ``import --from csv`` reads it back), JSON and TOML (a full catalogue).
+
+CSV and GeoJSON share flat columns (``CSV_COLUMNS``): amenities are one column each
+(``wifi``, ``power``, ...), tags are joined with ``;``, the price is ``price_hour``,
+``price_day``, ``price_room_hour`` and ``price_currency``. Visits and keys nomadspot does
+not know are only in the JSON and TOML exports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from nomadspot import codec
+from nomadspot.errors import UsageError
+from nomadspot.model import Place
+from nomadspot.vocabulary import AMENITY_KEYS
+
+ExportFormat = Literal["geojson", "csv", "json", "toml"]
+EXPORT_FORMATS: tuple[ExportFormat, ...] = ("geojson", "csv", "json", "toml")
+
+TEXT_COLUMNS = (
+    "id",
+    "name",
+    "kind",
+    "city",
+    "country",
+    "address",
+    "opening_hours",
+    "opening_hours_raw",
+    "website",
+    "phone",
+    "tags",
+    "notes",
+    "source",
+)
+PRICE_COLUMNS = ("price_hour", "price_day", "price_room_hour")
+NUMBER_COLUMNS = ("lat", "lon", "seats", "meeting_room_seats", "wifi_mbps", *PRICE_COLUMNS)
+CSV_COLUMNS: tuple[str, ...] = (
+    "id",
+    "name",
+    "kind",
+    "city",
+    "country",
+    "address",
+    "lat",
+    "lon",
+    "opening_hours",
+    "opening_hours_raw",
+    "seats",
+    "meeting_room_seats",
+    "wifi_mbps",
+    "website",
+    "phone",
+    "tags",
+    "notes",
+    "source",
+    *AMENITY_KEYS,
+    *PRICE_COLUMNS,
+    "price_currency",
+)
+TAG_SEPARATOR = ";"
+
+# A spreadsheet runs a cell that starts with one of these as a formula (tab and CR too:
+# some strip them and then see the '='). The apostrophe is there so that a text that
+# really starts with one survives the round trip: import removes exactly one apostrophe
+# in front of any of these.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+QUOTE = "'"
+_NEUTRALISED_STARTS = (*FORMULA_STARTS, QUOTE)
+_NUMERIC = frozenset(NUMBER_COLUMNS)
+_CSV_SPECIAL = (",", '"', "\n", "\r")
+
+
+def number_text(value: float | int | None) -> str:
+    """A number as a spreadsheet and ``float()`` both read it: ``40``, ``45.5257``,
+    ``-1.505602``; the shortest text that gives back the same float."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return str(int(value))
+    return repr(value)
+
+
+def flag_text(value: bool | None) -> str:
+    return "" if value is None else ("yes" if value else "no")
+
+
+def flat_row(place: Place) -> dict[str, str]:
+    """One place as ``CSV_COLUMNS``, each a plain string ("" when unknown). No formula
+    neutralising here (``csv_cell`` does it for CSV); TSV and CSV both start from this."""
+    price = place.price
+    row = {
+        "id": place.id,
+        "name": place.name,
+        "kind": place.kind.value,
+        "city": place.city,
+        "country": place.country or "",
+        "address": place.address or "",
+        "lat": number_text(place.lat),
+        "lon": number_text(place.lon),
+        "opening_hours": place.opening_hours or "",
+        "opening_hours_raw": place.opening_hours_raw or "",
+        "seats": number_text(place.seats),
+        "meeting_room_seats": number_text(place.meeting_room_seats),
+        "wifi_mbps": number_text(place.wifi_mbps),
+        "website": place.website or "",
+        "phone": place.phone or "",
+        "tags": TAG_SEPARATOR.join(place.tags),
+        "notes": place.notes or "",
+        "source": place.source or "",
+        "price_hour": number_text(price.hour if price else None),
+        "price_day": number_text(price.day if price else None),
+        "price_room_hour": number_text(price.room_hour if price else None),
+        "price_currency": (price.currency or "") if price else "",
+    }
+    for key in AMENITY_KEYS:
+        row[key] = flag_text(place.amenities.get(key))
+    return row
+
+
+def csv_cell(column: str, value: str) -> str:
+    """The cell as written to a CSV file: a text that a spreadsheet would run as a formula
+    (or that starts with the apostrophe this adds) gets a leading apostrophe. Number
+    columns are left alone: ``-1.5`` is a number to a spreadsheet, not a formula."""
+    return value if column in _NUMERIC else formula_safe(value)
+
+
+def formula_safe(value: str) -> str:
+    """A text cell with a leading apostrophe if it starts like a formula (or with one)."""
+    return QUOTE + value if value.startswith(_NEUTRALISED_STARTS) else value
+
+
+def uncsv_cell(value: str) -> str:
+    """Undo ``csv_cell``: one apostrophe in front of a formula start or of another
+    apostrophe is removed; any other text is left as it is (``'s-Hertogenbosch``)."""
+    if len(value) > 1 and value[0] == QUOTE and value[1] in _NEUTRALISED_STARTS:
+        return value[1:]
+    return value
+
+
+def _csv_field(cell: str) -> str:
+    """RFC 4180 quoting. (The csv module, with "\\n" line ends, leaves a lone "\\r"
+    unquoted, which every reader then takes for the end of a line.)"""
+    if any(special in cell for special in _CSV_SPECIAL):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
+def export_csv(places: Sequence[Place]) -> str:
+    """A header line of ``CSV_COLUMNS``, then one line per place ("\\n" line ends)."""
+    lines = [",".join(CSV_COLUMNS)]
+    for place in places:
+        row = flat_row(place)
+        lines.append(",".join(_csv_field(csv_cell(column, row[column])) for column in CSV_COLUMNS))
+    return "\n".join(lines) + "\n"
+
+
+def feature_properties(place: Place) -> dict[str, Any]:
+    """The GeoJSON properties: the CSV columns with JSON types (numbers, booleans, a list
+    of tags), unknown values left out. Flat, because QGIS and uMap show flat properties
+    as fields and nested objects as opaque text."""
+    properties: dict[str, Any] = {
+        "id": place.id,
+        "name": place.name,
+        "kind": place.kind.value,
+        "city": place.city,
+    }
+    optional: list[tuple[str, Any]] = [
+        ("country", place.country),
+        ("address", place.address),
+        ("opening_hours", place.opening_hours),
+        ("opening_hours_raw", place.opening_hours_raw),
+        ("seats", place.seats),
+        ("meeting_room_seats", place.meeting_room_seats),
+        ("wifi_mbps", place.wifi_mbps),
+        ("website", place.website),
+        ("phone", place.phone),
+        ("tags", list(place.tags) or None),
+        ("notes", place.notes),
+        ("source", place.source),
+    ]
+    for key in AMENITY_KEYS:
+        optional.append((key, place.amenities.get(key)))
+    if place.price is not None:
+        optional += [
+            ("price_hour", place.price.hour),
+            ("price_day", place.price.day),
+            ("price_room_hour", place.price.room_hour),
+            ("price_currency", place.price.currency),
+        ]
+    properties.update((key, value) for key, value in optional if value is not None)
+    return properties
+
+
+def feature(place: Place) -> dict[str, Any]:
+    """An RFC 7946 Feature: Point geometry in [longitude, latitude] order; a place
+    without coordinates has a null geometry (RFC 7946, section 3.2)."""
+    geometry = None
+    if place.lat is not None and place.lon is not None:
+        geometry = {"type": "Point", "coordinates": [place.lon, place.lat]}
+    return {
+        "type": "Feature",
+        "id": place.id,
+        "geometry": geometry,
+        "properties": feature_properties(place),
+    }
+
+
+def export_geojson(places: Sequence[Place]) -> str:
+    """One feature a line: compact, and a diff shows which places changed."""
+    lines = [json.dumps(feature(place), ensure_ascii=False, allow_nan=False) for place in places]
+    body = "".join(f"\n{line}," for line in lines).rstrip(",")
+    return '{"type": "FeatureCollection", "features": [' + body + "\n]}\n"
+
+
+def _json_default(value: object) -> Any:
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def _finite(value: Any) -> Any:
+    """Unknown keys may hold inf or nan (TOML has them, JSON does not): written as null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_finite(item) for item in value]
+    return value
+
+
+def export_json(places: Sequence[Place]) -> str:
+    """A list of place objects shaped as the TOML catalogue's ``[[place]]`` tables; dates
+    as ISO 8601 text."""
+    data = [_finite(codec.encode_place(place)) for place in places]
+    return (
+        json.dumps(data, ensure_ascii=False, indent=2, default=_json_default, allow_nan=False)
+        + "\n"
+    )
+
+
+def export_toml(places: Sequence[Place]) -> str:
+    """A complete nomadspot catalogue (``version = 1`` and the places)."""
+    import tomli_w
+
+    return tomli_w.dumps(codec.encode(places))
+
+
+def export_text(places: Sequence[Place], fmt: ExportFormat) -> str:
+    if fmt == "geojson":
+        return export_geojson(places)
+    if fmt == "csv":
+        return export_csv(places)
+    if fmt == "json":
+        return export_json(places)
+    if fmt == "toml":
+        return export_toml(places)
+    raise UsageError(f"unknown export format {fmt!r}; use one of " + ", ".join(EXPORT_FORMATS))

@@ -1,0 +1,240 @@
+"""Machine formats: json, csv, tsv (header line, ``\\t`` ``\\n`` ``\\\\`` escaped), ids."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import math
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from nomadspot import codec
+from nomadspot.output import Sink, Week
+
+if TYPE_CHECKING:
+    from nomadspot.model import Place
+    from nomadspot.ranking import Ranking, Result
+
+RESULT_COLUMNS = (
+    "rank",
+    "id",
+    "name",
+    "kind",
+    "city",
+    "country",
+    "score",
+    "distance_km",
+    "open",
+    "window",
+    "cost",
+    "matched",
+    "unknown",
+)
+# Left as they are in CSV: "-1" is a number to a spreadsheet, not a formula.
+NUMERIC_RESULT_COLUMNS = frozenset({"rank", "score", "distance_km", "cost"})
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def _finite(data: Any) -> Any:
+    """TOML allows nan and inf; JSON does not. They become null."""
+    if isinstance(data, float) and not math.isfinite(data):
+        return None
+    if isinstance(data, dict):
+        return {key: _finite(value) for key, value in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_finite(value) for value in data]
+    return data
+
+
+# json escapes C0 controls itself; DEL, C1 controls (CSI is U+009B) and bidi overrides
+# are escaped too, as \uXXXX, so JSON is both valid and terminal-safe.
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def dumps(data: Any) -> str:
+    try:
+        text = json.dumps(
+            data, ensure_ascii=False, indent=2, default=_json_default, allow_nan=False
+        )
+    except ValueError:
+        text = json.dumps(_finite(data), ensure_ascii=False, indent=2, default=_json_default)
+    return _UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text) + "\n"
+
+
+def place_json(place: Place) -> dict[str, Any]:
+    return codec.encode_place(place)
+
+
+def ranking_json(ranking: Ranking) -> dict[str, Any]:
+    meeting = ranking.meeting
+    return {
+        "query": {
+            "city": meeting.city,
+            "kinds": sorted(kind.value for kind in meeting.kinds),
+            "needs": list(meeting.needs),
+            "prefer": list(meeting.prefer),
+            "people": meeting.people,
+            "start": meeting.start.isoformat() if meeting.start else None,
+            "end": meeting.end.isoformat() if meeting.end else None,
+            "budget": meeting.budget,
+            "near": [{"label": p.label, "lat": p.lat, "lon": p.lon} for p in meeting.near],
+            "strict": meeting.strict,
+        },
+        "results": [_result_json(result) for result in ranking.results],
+        "excluded": {
+            "count": len(ranking.excluded),
+            "by_reason": ranking.excluded_by_reason(),
+        },
+    }
+
+
+def _result_json(result: Result) -> dict[str, Any]:
+    place = result.place
+    return {
+        "rank": result.rank,
+        "id": place.id,
+        "name": place.name,
+        "kind": place.kind.value,
+        "city": place.city,
+        "country": place.country_or_default,
+        "address": place.address,
+        "lat": place.lat,
+        "lon": place.lon,
+        "score": result.score,
+        "distance_km": result.distance_km,
+        "open": result.open,
+        "opening_hours": place.opening_hours,
+        "cost": result.cost,
+        "matched": list(result.matched),
+        "unknown": list(result.unknown),
+        "reasons": list(result.reasons),
+    }
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return ";".join(str(item) for item in value)
+    return str(value)
+
+
+def _result_row(result: Result) -> list[str]:
+    place = result.place
+    values: list[object] = [
+        result.rank,
+        place.id,
+        place.name,
+        place.kind.value,
+        place.city,
+        place.country_or_default,
+        f"{result.score:.2f}",
+        result.distance_km,
+        result.open,
+        result.window,
+        result.cost,
+        result.matched,
+        result.unknown,
+    ]
+    return [_cell(value) for value in values]
+
+
+class JsonRenderer:
+    def __init__(self, sink: Sink) -> None:
+        self.sink = sink
+
+    def places(self, places: Sequence[Place]) -> None:
+        self.sink.write(dumps([place_json(place) for place in places]))
+
+    def place(self, place: Place, week: Week | None) -> None:
+        data = place_json(place)
+        if week is not None:
+            data["week"] = [{"date": day.isoformat(), "hours": hours} for day, hours in week]
+        self.sink.write(dumps(data))
+
+    def ranking(self, ranking: Ranking, *, explain: bool) -> None:
+        self.sink.write(dumps(ranking_json(ranking)))
+
+
+class _DelimitedRenderer:
+    """CSV and TSV share columns: the export columns for places, RESULT_COLUMNS for find."""
+
+    def __init__(self, sink: Sink) -> None:
+        self.sink = sink
+
+    def _write(self, header: Sequence[str], rows: list[list[str]]) -> None:
+        raise NotImplementedError
+
+    def places(self, places: Sequence[Place]) -> None:
+        from nomadspot.interop.exporting import CSV_COLUMNS, flat_row
+
+        rows = []
+        for place in places:
+            flat = flat_row(place)
+            rows.append([flat.get(column, "") for column in CSV_COLUMNS])
+        self._write(CSV_COLUMNS, rows)
+
+    def place(self, place: Place, week: Week | None) -> None:
+        self.places([place])
+
+    def ranking(self, ranking: Ranking, *, explain: bool) -> None:
+        self._write(RESULT_COLUMNS, [_result_row(result) for result in ranking.results])
+
+
+class CsvRenderer(_DelimitedRenderer):
+    def places(self, places: Sequence[Place]) -> None:
+        from nomadspot.interop.exporting import export_text
+
+        self.sink.write(export_text(places, "csv"))
+
+    def _write(self, header: Sequence[str], rows: list[list[str]]) -> None:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(header)
+        from nomadspot.interop.exporting import formula_safe
+
+        writer.writerows(
+            [
+                [
+                    cell if column in NUMERIC_RESULT_COLUMNS else formula_safe(cell)
+                    for column, cell in zip(header, row, strict=True)
+                ]
+                for row in rows
+            ]
+        )
+        self.sink.write(buffer.getvalue())
+
+
+def tsv_escape(cell: str) -> str:
+    return cell.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+class TsvRenderer(_DelimitedRenderer):
+    def _write(self, header: Sequence[str], rows: list[list[str]]) -> None:
+        lines = ["\t".join(header)]
+        lines.extend("\t".join(tsv_escape(cell) for cell in row) for row in rows)
+        self.sink.write("\n".join(lines) + "\n")
+
+
+class IdsRenderer:
+    def __init__(self, sink: Sink) -> None:
+        self.sink = sink
+
+    def places(self, places: Sequence[Place]) -> None:
+        self.sink.write("".join(f"{place.id}\n" for place in places))
+
+    def place(self, place: Place, week: Week | None) -> None:
+        self.sink.write(f"{place.id}\n")
+
+    def ranking(self, ranking: Ranking, *, explain: bool) -> None:
+        self.sink.write("".join(f"{result.place.id}\n" for result in ranking.results))

@@ -1,0 +1,132 @@
+"""From what a user types to ``find`` to a ranking: parse the meeting, resolve the
+participants (coordinates, a place, or a town from the offline gazetteer), rank.
+
+The ranking engine itself (``ranking``) is pure; this module is where input is read."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from nomadspot.errors import UsageError
+from nomadspot.model import DEFAULT_COUNTRY, DEFAULT_PEOPLE, Meeting, Participant, Place
+from nomadspot.text import fold
+from nomadspot.vocabulary import parse_amenity, parse_kind
+
+_LAT_LON = re.compile(r"^\s*([-+]?\d+(?:\.\d+)?)\s*[,;\s]\s*([-+]?\d+(?:\.\d+)?)\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """``find``'s options as typed (None: not given), before defaults and parsing."""
+
+    city: str | None = None
+    country: str | None = None
+    near: tuple[str, ...] = ()
+    radius_km: float | None = None
+    kinds: tuple[str, ...] = ()
+    needs: tuple[str, ...] = ()
+    prefer: tuple[str, ...] = ()
+    people: int | None = None
+    at: str | None = None
+    duration: str | None = None
+    open_now: bool = False
+    budget: float | None = None
+    strict: bool = False
+    defaults: dict[str, object] = field(default_factory=dict)
+
+
+def participant(
+    where: str, places: Sequence[Place], default_country: str, note: Callable[[str], None]
+) -> Participant:
+    """``LAT,LON``, a place (exact id or name), or a town resolved offline."""
+    match = _LAT_LON.match(where)
+    if match:
+        lat, lon = float(match.group(1)), float(match.group(2))
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise UsageError(
+                f"--near {where!r}: latitude must be within ±90 and longitude within ±180"
+            )
+        return Participant(where.strip(), lat, lon)
+    key = fold(where)
+    for place in places:
+        if place.id == where or fold(place.name) == key:
+            if place.coordinates is None:
+                raise UsageError(
+                    f"--near {where!r}: {place.name} has no coordinates",
+                    hint=f"add them with 'nomadspot edit {place.id} --lat .. "
+                    "--lon ..', or name its town",
+                )
+            return Participant(place.name, place.lat or 0.0, place.lon or 0.0)
+    from nomadspot.gazetteer import resolve_city
+
+    found = resolve_city(where, default_country)
+    town = found.town
+    if found.ambiguous:
+        others = ", ".join(alt.label for alt in found.alternatives[:3])
+        note(
+            f"note: --near {where!r}: using {town.label} ({town.lat:.4f}, {town.lon:.4f}); "
+            f"also matches {others}; write e.g. '{where.split(',', maxsplit=1)[0]}, XX' to choose"
+        )
+    return Participant(town.label, town.lat, town.lon)
+
+
+def meeting(
+    request: Request, places: Sequence[Place], now: dt.datetime, note: Callable[[str], None]
+) -> Meeting:
+    """The meeting a ``find`` request describes, with config defaults filled in."""
+    from nomadspot import timeparse
+
+    defaults = request.defaults
+    if request.open_now and request.at is not None:
+        raise UsageError("--open-now and --at both give the meeting time; use one")
+    at = "now" if request.open_now else request.at
+    start = timeparse.parse_when(at, now) if at is not None else None
+    duration_text = request.duration or _text(defaults.get("duration"))
+    duration = timeparse.parse_duration(duration_text) if duration_text else Meeting().duration
+    country = (request.country or _text(defaults.get("country")) or "").upper() or None
+    if country is not None and not re.fullmatch(r"[A-Z]{2}", country):
+        raise UsageError(f"--country {country!r} must be a two-letter ISO code such as FR")
+    needs = [*_list(defaults.get("needs")), *request.needs]
+    people = request.people or _int(defaults.get("people")) or DEFAULT_PEOPLE
+    if people < 1:
+        raise UsageError("--people must be at least 1")
+    if request.radius_km is not None and request.radius_km <= 0:
+        raise UsageError("--radius must be a positive number of kilometres")
+    if request.radius_km is not None and not request.near:
+        raise UsageError("--radius needs at least one --near (the distance from whom?)")
+    if request.budget is not None and request.budget < 0:
+        raise UsageError("--budget must not be negative")
+    near_country = country or DEFAULT_COUNTRY
+    return Meeting(
+        city=request.city or _text(defaults.get("city")),
+        country=country,
+        kinds=frozenset(parse_kind(kind) for kind in request.kinds),
+        needs=_unique(parse_amenity(need).value for need in needs),
+        prefer=_unique(parse_amenity(wish).value for wish in request.prefer),
+        people=people,
+        start=start,
+        duration=duration,
+        near=tuple(participant(where, places, near_country, note) for where in request.near),
+        radius_km=request.radius_km,
+        budget=request.budget,
+        strict=request.strict,
+    )
+
+
+def _unique(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(values))
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _int(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _list(value: object) -> list[str]:
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []

@@ -1,0 +1,606 @@
+"""The ranking engine behind ``find``: pure, no I/O, no typer or rich; usable from Python.
+
+``rank(places, meeting)`` sorts places into results and exclusions:
+
+1. Hard filters exclude only what is KNOWN to fail, cheapest first: city, country, kind,
+   required amenities, seats, meeting room seats, budget, radius; then, for the places
+   still in, the opening hours over the meeting window (in each place's local time, with
+   its country's public holidays).
+2. What is unknown stays, is listed in ``Result.unknown``, and costs rank: a place with a
+   required amenity unknown, or (with a window) its hours unknown, always ranks below every
+   place where those are confirmed. With ``meeting.strict`` every unknown that the meeting
+   asks about excludes instead (see ``STRICT`` below).
+3. The score, in [0, 1], is banded: with ``U`` hard requirements (required amenities, plus
+   the hours when a window is asked) and ``k`` of them unknown,
+
+       score = (n * (U - k) + sum(weight_i * value_i)) / (n * U + W)
+
+   where ``value_i`` in [0, 1] are the soft criteria that apply to this meeting (prefer,
+   distance, fit, closing margin, rating, wifi), ``W`` is the sum of their weights, and
+   ``n = max(weights.needs, W)``: one confirmed requirement outweighs all soft criteria
+   together, so fewer unknowns always means a higher score, and ranks and scores agree.
+4. Order: fewer unknown requirements, higher score (to 2 decimals), then name (case- and
+   accent-insensitive), then id. Deterministic, and independent of the input order.
+
+Choices for unknowns (documented in the README):
+
+- seats unknown counts (``unknown`` lists "seats"; ``--strict`` excludes) only when the
+  party is more than one person: any place that is open seats one;
+- meeting room seats likewise, and only when a meeting room is required;
+- price only when a budget is given; distance only when participants are given (``near``);
+  hours only when a window is given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields
+from typing import Final
+
+from nomadspot import hours
+from nomadspot.errors import UsageError
+from nomadspot.model import Meeting, Place
+from nomadspot.text import fold, fold_cached
+from nomadspot.vocabulary import Kind
+
+__all__ = [
+    "DEFAULT_WEIGHTS",
+    "FIT",
+    "WEIGHT_HELP",
+    "Exclusion",
+    "Ranking",
+    "Result",
+    "Weights",
+    "estimated_cost",
+    "haversine_km",
+    "rank",
+]
+
+
+# --- weights -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """How much each criterion counts. Overridable by name in the config's ``[weights]``."""
+
+    needs: float = 6.0
+    """Each confirmed hard requirement (required amenity; the hours with --at); counts at
+    least as much as all soft criteria together, so unknowns always rank lower."""
+    prefer: float = 1.5
+    """Share of --prefer wishes the place is known to have."""
+    distance: float = 2.0
+    """Fairness: the farthest participant's distance (10 km halves it)."""
+    fit: float = 1.0
+    """How well the kind of place suits the party size (a café for 2, a room for 6)."""
+    closing_margin: float = 0.5
+    """Time left between the end of the meeting and closing (full at 2 hours or more)."""
+    rating: float = 1.0
+    """Average rating of the user's visits (few visits count towards 3/5)."""
+    wifi: float = 0.5
+    """Last measured wifi speed (saturates around 50-100 Mbps)."""
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, object]) -> Weights:
+        """Defaults overridden by ``values`` (the config's ``[weights]``). A key that is not
+        a weight, or a value that is not a finite number >= 0, raises ``UsageError``."""
+        known = [item.name for item in fields(cls)]
+        chosen: dict[str, float] = {}
+        for key, value in values.items():
+            if key not in known:
+                raise UsageError(
+                    f"[weights] {key!r} is not a weight nomadspot knows",
+                    hint="weights: " + ", ".join(known),
+                )
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or not math.isfinite(value)
+                or value < 0
+            ):
+                raise UsageError(f"[weights] {key} must be a number of at least 0, not {value!r}")
+            chosen[key] = float(value)
+        return cls(**chosen)
+
+
+DEFAULT_WEIGHTS: Final = Weights()
+
+WEIGHT_HELP: Final[dict[str, str]] = {
+    "needs": "each confirmed requirement (amenity, hours); at least all the others together",
+    "prefer": "share of --prefer wishes the place is known to have",
+    "distance": "fairness: the farthest participant's distance (10 km halves it)",
+    "fit": "how well the kind of place suits the party size",
+    "closing_margin": "time between the end of the meeting and closing (full at 2 h)",
+    "rating": "average rating of your visits (few visits count towards 3/5)",
+    "wifi": "last measured wifi speed (saturates around 50-100 Mbps)",
+}
+
+# How well a kind of place suits a party: 1 person, 2, 3-4, 5-8, 9 or more.
+FIT: Final[dict[Kind, tuple[float, float, float, float, float]]] = {
+    Kind.CAFE: (1.0, 1.0, 0.6, 0.3, 0.1),
+    Kind.BRASSERIE: (0.8, 1.0, 0.8, 0.5, 0.3),
+    Kind.RESTAURANT: (0.6, 0.9, 0.9, 0.7, 0.5),
+    Kind.FAST_FOOD: (0.6, 0.6, 0.4, 0.2, 0.1),
+    Kind.HOTEL_LOBBY: (0.8, 1.0, 0.8, 0.4, 0.2),
+    Kind.COWORKING: (1.0, 0.9, 0.9, 1.0, 0.7),
+    Kind.PEPINIERE: (0.9, 0.9, 0.9, 1.0, 0.8),
+    Kind.BUSINESS_CENTRE: (0.7, 0.8, 0.9, 1.0, 1.0),
+    Kind.TELECENTRE: (1.0, 0.9, 0.8, 0.7, 0.5),
+    Kind.TIERS_LIEU: (0.9, 0.9, 0.9, 0.9, 0.7),
+    Kind.LIBRARY: (1.0, 0.6, 0.4, 0.2, 0.1),
+    Kind.AGENCY: (0.8, 0.8, 0.9, 0.8, 0.5),
+    Kind.OTHER: (0.5, 0.5, 0.5, 0.5, 0.5),
+}
+ROOM_FIT = 0.9  # a place with a meeting room (big enough, or of unknown size) for 3 or more
+DISTANCE_HALF_KM = 10.0  # the distance at which the distance criterion is worth half
+MARGIN_FULL_MINUTES = 120.0  # closing this long after the meeting, or later, is full marks
+WIFI_SCALE_MBPS = 25.0  # 1 - exp(-mbps / 25): 25 Mbps 0.63, 50 Mbps 0.86, 100 Mbps 0.98
+WIFI_UNMEASURED = 0.2  # no measure: about what a slow connection gets
+PREFER_UNKNOWN = 0.25  # a wish whose presence is unknown, against 1 (has it) and 0 (has not)
+RATING_PRIOR, RATING_PRIOR_VISITS = 3.0, 1.0  # ratings shrink towards 3/5 as if one visit
+
+# Names in ``Result.unknown`` besides amenity keys.
+UNKNOWN_HOURS, UNKNOWN_SEATS, UNKNOWN_ROOM_SEATS = "hours", "seats", "meeting_room_seats"
+UNKNOWN_PRICE, UNKNOWN_DISTANCE = "price", "distance"
+_UNKNOWN_LABELS: Final = {
+    UNKNOWN_HOURS: "hours",
+    UNKNOWN_SEATS: "seats",
+    UNKNOWN_ROOM_SEATS: "meeting room seats",
+    UNKNOWN_PRICE: "price",
+    UNKNOWN_DISTANCE: "distance",
+}
+CLOSED: Final = "closed during the meeting"
+OVER_BUDGET: Final = "over budget"
+
+
+# --- results -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """A place that fits, with its rank (1..n) and why."""
+
+    rank: int
+    place: Place
+    score: float
+    distance_km: float | None
+    open: bool | None
+    window: str
+    cost: float | None
+    matched: tuple[str, ...]
+    unknown: tuple[str, ...]
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Exclusion:
+    """A place that does not fit, and the first reason found (stable wording)."""
+
+    place: Place
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    meeting: Meeting
+    results: tuple[Result, ...]
+    excluded: tuple[Exclusion, ...]
+
+    def excluded_by_reason(self) -> dict[str, int]:
+        """How many places each reason excluded: most frequent first, ties by reason."""
+        counts = Counter(exclusion.reason for exclusion in self.excluded)
+        return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+    def main_obstacle(self) -> str | None:
+        """The reason that removed the most places, or None when none was removed."""
+        return next(iter(self.excluded_by_reason()), None)
+
+
+# --- geometry --------------------------------------------------------------------------------
+
+EARTH_RADIUS_KM: Final = 6371.0088
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres between two WGS 84 points."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi = phi2 - phi1
+    dlambda = math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+# --- ranking -------------------------------------------------------------------------------
+
+
+def _label(key: str) -> str:
+    return key.replace("_", " ")
+
+
+def _party(people: int) -> str:
+    return "1 person" if people == 1 else f"{people} people"
+
+
+def _size_column(people: int) -> int:
+    if people <= 1:
+        return 0
+    if people == 2:
+        return 1
+    if people <= 4:
+        return 2
+    return 3 if people <= 8 else 4
+
+
+def _duration(minutes: float) -> str:
+    minutes = round(minutes)
+    if minutes < 60:
+        return f"{minutes} min"
+    whole, rest = divmod(minutes, 60)
+    return f"{whole} h" if rest == 0 else f"{whole} h {rest:02d}"
+
+
+def _number(value: float) -> str:
+    return f"{value:.1f}".removesuffix(".0")
+
+
+def estimated_cost(place: Place, meeting: Meeting) -> float | None:
+    """The cost of this meeting at this place, or None when unknown: ``room_hour x hours``
+    when a meeting room is required, else per person ``min(hour x hours, day) x people``
+    (with only one of hour and day known, that one)."""
+    price = place.price
+    if price is None:
+        return None
+    if "meeting_room" in meeting.needs:
+        return None if price.room_hour is None else price.room_hour * meeting.hours
+    per_hour = None if price.hour is None else price.hour * meeting.hours
+    candidates = [amount for amount in (per_hour, price.day) if amount is not None]
+    return min(candidates) * meeting.people if candidates else None
+
+
+@dataclass(slots=True)
+class _Query:
+    """What ``rank`` works out once per meeting."""
+
+    meeting: Meeting
+    weights: Weights
+    city_key: str | None
+    country: str | None
+    kinds_reason: str
+    needs: tuple[str, ...]
+    room: bool
+    start: dt.datetime | None
+    end: dt.datetime | None
+    hard: int  # U: hard requirements
+    soft_total: float  # W: weights of the soft criteria that apply
+    needs_weight: float  # n = max(weights.needs, W)
+
+    @classmethod
+    def of(cls, meeting: Meeting, weights: Weights) -> _Query:
+        start = meeting.start
+        if start is not None and start.tzinfo is not None:
+            start = start.replace(tzinfo=None)
+        try:
+            end = None if start is None else start + meeting.duration
+        except OverflowError:
+            end = dt.datetime.max
+        soft = weights.fit + weights.rating + weights.wifi
+        soft += weights.prefer if meeting.prefer else 0.0
+        soft += weights.distance if meeting.near else 0.0
+        soft += weights.closing_margin if start is not None else 0.0
+        kinds = "/".join(sorted(kind.value for kind in meeting.kinds))
+        return cls(
+            meeting=meeting,
+            weights=weights,
+            city_key=fold(meeting.city) if meeting.city else None,
+            country=meeting.country.upper() if meeting.country else None,
+            kinds_reason=f"not a {kinds}",
+            needs=tuple(dict.fromkeys(meeting.needs)),
+            room="meeting_room" in meeting.needs,
+            start=start,
+            end=end,
+            hard=len(set(meeting.needs)) + (1 if start is not None else 0),
+            soft_total=soft,
+            needs_weight=max(weights.needs, soft),
+        )
+
+
+@dataclass(slots=True)
+class _Candidate:
+    place: Place
+    band: int
+    score: float
+    distance_km: float | None
+    open: bool | None
+    window: str
+    cost: float | None
+    matched: tuple[str, ...]
+    unknown: tuple[str, ...]
+    reasons: tuple[str, ...]
+
+
+class _Notes:
+    """Reasons in three groups, shown in order: what raised, what lowered, what is unknown."""
+
+    __slots__ = ("lowered", "raised", "unknown")
+
+    def __init__(self) -> None:
+        self.raised: list[str] = []
+        self.lowered: list[str] = []
+        self.unknown: list[str] = []
+
+    def all(self) -> tuple[str, ...]:
+        return (*self.raised, *self.lowered, *self.unknown)
+
+
+def _judge(place: Place, query: _Query) -> _Candidate | str:
+    """The place's candidate result, or the reason it is excluded."""
+    meeting = query.meeting
+    people = meeting.people
+    # Cheap known failures first.
+    if query.city_key is not None and fold_cached(place.city) != query.city_key:
+        return f"not in {meeting.city}"
+    if query.country is not None and place.country_or_default.upper() != query.country:
+        return f"not in {query.country}"
+    if meeting.kinds and place.kind not in meeting.kinds:
+        return query.kinds_reason
+    matched: list[str] = []
+    unknown_needs: list[str] = []
+    for need in query.needs:
+        has = place.amenities.get(need)
+        if has is None:
+            unknown_needs.append(need)
+        elif has:
+            matched.append(need)
+        else:
+            return f"no {_label(need)}"
+    unknown_other: list[str] = []
+    if place.seats is not None:
+        if place.seats < people:
+            return f"too small for {people}"
+    elif people > 1:
+        unknown_other.append(UNKNOWN_SEATS)
+    if query.room:
+        if place.meeting_room_seats is not None:
+            if place.meeting_room_seats < people:
+                return f"meeting room too small for {people}"
+        elif people > 1:
+            unknown_other.append(UNKNOWN_ROOM_SEATS)
+    cost = estimated_cost(place, meeting)
+    if meeting.budget is not None:
+        if cost is not None and cost > meeting.budget + 1e-9:
+            return OVER_BUDGET
+        if cost is None:
+            unknown_other.append(UNKNOWN_PRICE)
+    distance: float | None = None
+    if meeting.near:
+        coords = place.coordinates
+        if coords is None:
+            unknown_other.append(UNKNOWN_DISTANCE)
+        else:
+            lat, lon = coords
+            distance = max(haversine_km(p.lat, p.lon, lat, lon) for p in meeting.near)
+            if meeting.radius_km is not None and distance > meeting.radius_km:
+                return f"farther than {_number(meeting.radius_km)} km"
+    # The hours last: the only costly check.
+    check: hours.WindowCheck | None = None
+    if query.start is not None and query.end is not None:
+        check = hours.check_window(place, query.start, query.end)
+        if check.state == "closed":
+            return CLOSED
+        if check.state == "unknown":
+            unknown_other.insert(0, UNKNOWN_HOURS)
+    if meeting.strict:
+        if unknown_needs:
+            return f"{_label(unknown_needs[0])} unknown (--strict)"
+        if unknown_other:
+            return f"{_UNKNOWN_LABELS[unknown_other[0]]} unknown (--strict)"
+    return _score(
+        place,
+        query,
+        check=check,
+        distance=distance,
+        cost=cost,
+        matched=tuple(matched),
+        unknown_needs=tuple(unknown_needs),
+        unknown_other=tuple(unknown_other),
+    )
+
+
+def _score(
+    place: Place,
+    query: _Query,
+    *,
+    check: hours.WindowCheck | None,
+    distance: float | None,
+    cost: float | None,
+    matched: tuple[str, ...],
+    unknown_needs: tuple[str, ...],
+    unknown_other: tuple[str, ...],
+) -> _Candidate:
+    meeting, weights = query.meeting, query.weights
+    people = meeting.people
+    notes = _Notes()
+    soft = 0.0
+
+    for need in matched:
+        notes.raised.append(f"{_label(need)} confirmed")
+    for need in unknown_needs:
+        notes.unknown.append(f"{_label(need)} unknown")
+    band = len(unknown_needs)
+
+    # Hours: open all along (else excluded) or unknown.
+    if check is not None:
+        if check.state == "open":
+            margin = check.minutes_to_close_after_end
+            if check.closes_at is None or margin is None:
+                value = 1.0
+                notes.raised.append("open around the clock")
+            else:
+                value = min(1.0, max(0.0, margin) / MARGIN_FULL_MINUTES)
+                closes = (
+                    "midnight"
+                    if check.closes_at.time() == dt.time(0)
+                    else f"{check.closes_at:%H:%M}"
+                )
+                if margin >= 60:
+                    notes.raised.append(
+                        f"open until {closes} ({_duration(margin)} after the meeting)"
+                    )
+                elif margin < 1:
+                    notes.lowered.append(f"closes at {closes}, as the meeting ends")
+                else:
+                    notes.lowered.append(
+                        f"closes at {closes}, only {_duration(margin)} after the meeting"
+                    )
+            soft += weights.closing_margin * value
+        else:
+            band += 1
+            if not place.opening_hours and place.opening_hours_raw:
+                raw = " ".join(place.opening_hours_raw.split())
+                raw = raw if len(raw) <= 40 else raw[:39] + "…"
+                notes.unknown.append(f"hours unknown (not in opening_hours syntax: {raw})")
+            elif place.opening_hours and not hours.parses(place.opening_hours):
+                notes.unknown.append("hours unknown (opening_hours does not parse)")
+            else:
+                notes.unknown.append(check.text)
+
+    # Distance: the farthest participant.
+    if meeting.near:
+        if distance is None:
+            notes.unknown.append("distance unknown (no coordinates)")
+        else:
+            value = DISTANCE_HALF_KM / (DISTANCE_HALF_KM + distance)
+            text = (
+                f"{distance:.1f} km away"
+                if len(meeting.near) == 1
+                else f"{distance:.1f} km for the farthest participant"
+            )
+            (notes.raised if value >= 0.5 else notes.lowered).append(text)
+            soft += weights.distance * value
+
+    # Fit of the kind of place for the party.
+    fit = FIT.get(place.kind, FIT[Kind.OTHER])[_size_column(people)]
+    what = place.kind.value.replace("_", " ")
+    room_fits = place.amenities.get("meeting_room") is True and (
+        place.meeting_room_seats is None or place.meeting_room_seats >= people
+    )
+    if people >= 3 and room_fits and fit < ROOM_FIT:
+        fit, what = ROOM_FIT, f"{what} with a meeting room"
+    quality = "good" if fit >= 0.8 else "fair" if fit >= 0.5 else "poor"
+    (notes.raised if fit >= 0.8 else notes.lowered).append(
+        f"{quality} fit for {_party(people)} ({what})"
+    )
+    soft += weights.fit * fit
+
+    # Seats, as known.
+    if people > 1:
+        if place.seats is not None:
+            notes.raised.append(f"{place.seats} seats")
+        else:
+            notes.unknown.append("seats unknown")
+    if query.room and people > 1:
+        if place.meeting_room_seats is not None:
+            notes.raised.append(f"meeting room for {place.meeting_room_seats}")
+        else:
+            notes.unknown.append("meeting room size unknown")
+
+    # Cost.
+    if cost is not None:
+        currency = (place.price.currency if place.price else None) or "EUR"
+        notes.raised.append("free" if cost == 0 else f"about {cost:.2f} {currency} for the meeting")
+    elif meeting.budget is not None:
+        notes.unknown.append("price unknown")
+
+    # Wishes.
+    if meeting.prefer:
+        total = 0.0
+        for wish in meeting.prefer:
+            has = place.amenities.get(wish)
+            if has is True:
+                total += 1.0
+                notes.raised.append(f"has {_label(wish)} (preferred)")
+            elif has is False:
+                notes.lowered.append(f"no {_label(wish)} (preferred)")
+            else:
+                total += PREFER_UNKNOWN
+                notes.unknown.append(f"{_label(wish)} unknown (preferred)")
+        soft += weights.prefer * total / len(meeting.prefer)
+
+    # The user's visits: rating and measured wifi.
+    ratings = [visit.rating for visit in place.visits if visit.rating is not None]
+    if ratings:
+        average = sum(ratings) / len(ratings)
+        shrunk = (sum(ratings) + RATING_PRIOR * RATING_PRIOR_VISITS) / (
+            len(ratings) + RATING_PRIOR_VISITS
+        )
+        value = min(1.0, max(0.0, (shrunk - 1) / 4))
+        visits = "1 visit" if len(ratings) == 1 else f"{len(ratings)} visits"
+        text = f"rated {_number(average)}/5 over {visits}"
+        (notes.raised if average >= 3 else notes.lowered).append(text)
+    else:
+        value = (RATING_PRIOR - 1) / 4
+    soft += weights.rating * value
+
+    mbps = place.measured_wifi_mbps
+    if mbps is not None and math.isfinite(mbps) and mbps >= 0:
+        value = 1 - math.exp(-mbps / WIFI_SCALE_MBPS)
+        text = f"wifi measured at {_number(mbps)} Mbps"
+        (notes.raised if mbps >= 20 else notes.lowered).append(text)
+    else:
+        value = 0.0 if place.amenities.get("wifi") is False else WIFI_UNMEASURED
+    soft += weights.wifi * value
+
+    n, hard = query.needs_weight, query.hard
+    denominator = n * hard + query.soft_total
+    exact = (n * (hard - band) + soft) / denominator if denominator > 0 else 0.0
+    score = round(min(1.0, max(0.0, exact)), 2)
+    return _Candidate(
+        place=place,
+        band=band,
+        score=score,
+        distance_km=None if distance is None else round(distance, 1),
+        open=None if check is None or check.state != "open" else True,
+        window="" if check is None else check.text,
+        cost=None if cost is None else round(cost, 2),
+        matched=matched,
+        unknown=(*unknown_needs, *unknown_other),
+        reasons=notes.all(),
+    )
+
+
+def _order(place: Place) -> tuple[str, str, str]:
+    return (fold(place.name), place.name, place.id)
+
+
+def rank(places: Iterable[Place], meeting: Meeting, weights: Weights = DEFAULT_WEIGHTS) -> Ranking:
+    """Rank ``places`` for ``meeting``: best first, then the excluded with their reasons."""
+    query = _Query.of(meeting, weights)
+    candidates: list[_Candidate] = []
+    excluded: list[Exclusion] = []
+    for place in places:
+        verdict = _judge(place, query)
+        if isinstance(verdict, str):
+            excluded.append(Exclusion(place, verdict))
+        else:
+            candidates.append(verdict)
+    candidates.sort(key=lambda c: (c.band, -c.score, *_order(c.place)))
+    excluded.sort(key=lambda e: (*_order(e.place), e.reason))
+    results = tuple(
+        Result(
+            rank=number,
+            place=c.place,
+            score=c.score,
+            distance_km=c.distance_km,
+            open=c.open,
+            window=c.window,
+            cost=c.cost,
+            matched=c.matched,
+            unknown=c.unknown,
+            reasons=c.reasons,
+        )
+        for number, c in enumerate(candidates, start=1)
+    )
+    return Ranking(meeting=meeting, results=results, excluded=tuple(excluded))

@@ -1,0 +1,54 @@
+"""Place references typed by people: an id, a unique id prefix, or a name (case- and
+accent-insensitive)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from nomadspot.errors import NotFoundError, UsageError
+from nomadspot.model import Place
+from nomadspot.text import fold
+
+
+def _describe(place: Place) -> str:
+    return f"{place.id} ({place.name}, {place.city})"
+
+
+def resolve(ref: str, places: Sequence[Place]) -> Place:
+    """The one place ``ref`` names. Ambiguous: ``UsageError`` (exit 2) listing candidates;
+    none: ``NotFoundError`` (exit 1) with the closest names."""
+    if not ref.strip():
+        raise UsageError("empty place reference", hint="give an id, an id prefix or a name")
+    for place in places:
+        if place.id == ref:
+            return place
+    key = fold(ref)
+    by_name = [place for place in places if fold(place.name) == key]
+    if len(by_name) == 1:
+        return by_name[0]
+    if len(by_name) > 1:
+        raise _ambiguous(ref, by_name)
+    lowered = ref.lower()
+    by_prefix = [place for place in places if place.id.startswith(lowered)]
+    if len(by_prefix) == 1:
+        return by_prefix[0]
+    if len(by_prefix) > 1:
+        raise _ambiguous(ref, by_prefix)
+    raise NotFoundError(f"no place matches {ref!r}", hint=_closest_hint(ref, places))
+
+
+def _ambiguous(ref: str, candidates: Sequence[Place]) -> UsageError:
+    shown = ", ".join(_describe(place) for place in candidates[:8])
+    more = f" and {len(candidates) - 8} more" if len(candidates) > 8 else ""
+    return UsageError(f"{ref!r} matches {len(candidates)} places: {shown}{more}", hint="use the id")
+
+
+def _closest_hint(ref: str, places: Sequence[Place]) -> str | None:
+    import difflib
+
+    names = {fold(place.name): place for place in places}
+    names.update({place.id: place for place in places})
+    close = difflib.get_close_matches(fold(ref), list(names), n=3, cutoff=0.5)
+    if not close:
+        return "'nomadspot list' shows every place" if places else "the catalogue is empty"
+    return "closest: " + ", ".join(_describe(names[key]) for key in close)

@@ -1,0 +1,403 @@
+"""The commands that manage places, through Typer's CliRunner."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from nomadspot import store
+
+from .conftest import Cli
+
+
+def add_cantine(cli: Cli) -> str:
+    result = cli(
+        "add",
+        "La Cantine",
+        "--kind",
+        "espace de coworking",
+        "--city",
+        "Paris",
+        "--wifi",
+        "--no-quiet",
+        "--hours",
+        "Mo-Fr 09:00-19:00; PH off",
+        "--seats",
+        "40",
+        "--price-day",
+        "15",
+        "--tag",
+        "events",
+    )
+    return result.stdout.strip()
+
+
+def test_version_and_help(cli: Cli) -> None:
+    assert cli("--version").stdout.startswith("nomadspot ")
+    for command in (
+        "init",
+        "add",
+        "list",
+        "show",
+        "edit",
+        "remove",
+        "visit",
+        "find",
+        "import",
+        "export",
+        "check",
+        "config",
+    ):
+        assert "Example: nomadspot" in cli(command, "--help").stdout, command
+
+
+def test_init_creates_an_empty_catalogue_and_refuses_to_overwrite(
+    cli: Cli, catalogue_path: Path
+) -> None:
+    cli("init")
+    assert store.load(catalogue_path) == store.Catalogue(path=catalogue_path)
+    before = catalogue_path.read_bytes()
+    result = cli("init", "--examples", code=3)
+    assert "already exists" in result.stderr
+    assert catalogue_path.read_bytes() == before
+
+
+def test_init_with_examples(cli: Cli, catalogue_path: Path) -> None:
+    cli("init", "--examples")
+    loaded = store.load(catalogue_path)
+    assert loaded is not None and len(loaded.places) == 12
+
+
+def test_add_prints_only_the_new_id_and_writes_canonical_keys(
+    cli: Cli, catalogue_path: Path
+) -> None:
+    assert add_cantine(cli) == "la-cantine-paris"
+    place = store.load(catalogue_path).get("la-cantine-paris")  # type: ignore[union-attr]
+    assert place is not None
+    assert place.kind.value == "coworking"
+    assert place.amenities == {"wifi": True, "quiet": False}
+    assert place.seats == 40 and place.price is not None and place.price.day == 15
+    text = catalogue_path.read_text()
+    assert 'kind = "coworking"' in text and "version = 1" in text
+
+
+def test_add_refuses_a_duplicate_id(cli: Cli, catalogue_path: Path) -> None:
+    add_cantine(cli)
+    before = catalogue_path.read_bytes()
+    result = cli("add", "La cantine", "--kind", "cafe", "--city", "paris", code=2)
+    assert "already exists" in result.stderr
+    assert result.stdout == ""
+    assert catalogue_path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--kind", "spaceship", "--city", "Lyon"], "unknown kind 'spaceship'"),
+        (
+            ["--kind", "cafe", "--city", "Lyon", "--hours", "8h-18h sauf lundi"],
+            "invalid opening_hours",
+        ),
+        (["--kind", "cafe", "--city", "Lyon", "--lat", "45"], "--lat and --lon go together"),
+        (["--kind", "cafe", "--city", "Lyon", "--lat", "95", "--lon", "3"], "between -90 and 90"),
+        (["--kind", "cafe", "--city", "Lyon", "--amenity", "teleporter"], "unknown amenity"),
+        (["--kind", "cafe", "--city", "Lyon", "--country", "France"], "two-letter ISO code"),
+        (["--kind", "cafe", "--city", "  "], "--city must not be empty"),
+        (["--kind", "cafe", "--city", "Lyon", "--seats", "-3"], "greater than or equal to 0"),
+        (["--kind", "cafe", "--city", "Lyon", "--seats", "9999999"], "--seats must be between"),
+        (
+            ["--kind", "cafe", "--city", "Lyon", "--price-hour", "1e300"],
+            "--price-hour must be an amount between 0 and 1000000000",
+        ),
+        (["--kind", "cafe", "--city", "Lyon", "--price-day", "nan"], "--price-day"),
+        (["--kind", "cafe", "--city", "Lyon", "--price-day", "inf"], "--price-day must be"),
+        (["--kind", "cafe"], "Missing option '--city'"),
+        (["--kind", "cafe", "--city", "Lyon", "--bogus"], "No such option: --bogus"),
+    ],
+)
+def test_add_bad_input_is_one_error_line_and_exit_2(
+    cli: Cli, catalogue_path: Path, args: list[str], message: str
+) -> None:
+    result = cli("add", "Le Café", *args, code=2)
+    lines = result.stderr.strip().splitlines()
+    assert lines[0].startswith("Error: ") and message in lines[0], result.stderr
+    assert all(line.startswith("hint: ") for line in lines[1:])
+    assert "Traceback" not in result.stderr
+    assert not catalogue_path.exists()
+
+
+def test_vocabulary_accepts_french_and_aliases(cli: Cli, catalogue_path: Path) -> None:
+    cli(
+        "add",
+        "Hôtel du Parc",
+        "--kind",
+        "Hall d'Hôtel",
+        "--city",
+        "Vienne",
+        "--amenity",
+        "Salle de Réunion",
+        "--amenity",
+        "prises",
+        "--no-amenity",
+        "clim",
+    )
+    place = store.load(catalogue_path).places[0]  # type: ignore[union-attr]
+    assert place.kind.value == "hotel_lobby"
+    assert place.amenities == {"meeting_room": True, "power": True, "air_conditioning": False}
+
+
+def test_list_sorted_by_city_then_name_in_every_format(cli: Cli) -> None:
+    cli("add", "Zèbre", "--kind", "cafe", "--city", "Alençon")
+    cli("add", "Atelier", "--kind", "cafe", "--city", "Vienne")
+    cli("add", "Brasserie", "--kind", "bar", "--city", "Alençon", "--wifi")
+    assert cli("list", "--format", "ids").stdout.split() == [
+        "brasserie-alencon",
+        "zebre-alencon",
+        "atelier-vienne",
+    ]
+    tsv = cli("list").stdout.splitlines()  # not a terminal: tsv with a header
+    assert tsv[0].split("\t")[:4] == ["id", "name", "kind", "city"]
+    assert len(tsv) == 4
+    data = json.loads(cli("list", "--format", "json").stdout)
+    assert [place["id"] for place in data] == [
+        "brasserie-alencon",
+        "zebre-alencon",
+        "atelier-vienne",
+    ]
+    assert data[0]["amenities"] == {"wifi": True}
+    csv_lines = cli("list", "--format", "csv").stdout.splitlines()
+    assert csv_lines[0].startswith("id,name,kind,city")
+    table = cli("list", "--format", "table").stdout
+    assert "Brasserie" in table and "✓" in table and "?" in table
+
+
+def test_list_filters_and_exit_1_when_nothing_matches(cli: Cli) -> None:
+    cli("add", "Zèbre", "--kind", "cafe", "--city", "Neuilly-sur-Seine", "--tag", "Calme")
+    cli("add", "Atelier", "--kind", "coworking", "--city", "Vienne")
+    assert (
+        cli("list", "--city", "neuilly sur seine", "--format", "ids").stdout
+        == "zebre-neuilly-sur-seine\n"
+    )
+    assert cli("list", "--kind", "coworking", "--format", "ids").stdout == "atelier-vienne\n"
+    assert cli("list", "--tag", "calme", "--format", "ids").stdout == "zebre-neuilly-sur-seine\n"
+    result = cli("list", "--city", "Lyon", code=1)
+    assert result.stdout == "" and "no place matches" in result.stderr
+
+
+def test_list_unknown_format_is_exit_2(cli: Cli) -> None:
+    cli("add", "Atelier", "--kind", "coworking", "--city", "Vienne")
+    assert "unknown format 'xml'" in cli("list", "--format", "xml", code=2).stderr
+
+
+def test_read_only_commands_use_the_example_catalogue_with_one_note(
+    cli: Cli, catalogue_path: Path
+) -> None:
+    result = cli("list", "--format", "ids")
+    assert "la-cantine-paris" in result.stdout
+    assert result.stderr.count("example catalogue") == 1
+    assert not catalogue_path.exists()
+
+
+def test_markup_and_control_characters_never_reach_the_table(cli: Cli) -> None:
+    cli("add", "[bold red]x[/] \x1b[31mred\x07", "--kind", "cafe", "--city", "Lyon")
+    table = cli("list", "--format", "table").stdout
+    assert "[bold red]x[/]" in table
+    assert "\x1b" not in table and "\x07" not in table
+    assert "\\x1b[31mred\\x07" in table
+
+
+def test_show_prints_everything_and_the_week(cli: Cli) -> None:
+    add_cantine(cli)
+    cli("visit", "la-cantine", "--rating", "4", "--wifi-mbps", "35.5", "--note", "Busy")
+    out = cli("show", "la cantine", "--format", "table").stdout
+    assert "La Cantine" in out and "coworking" in out and "events" in out
+    assert "✓ wifi" in out and "✗ quiet" in out and "? power" in out
+    assert "Mon 23 Nov" in out and "09:00–19:00" in out  # NOMADSPOT_NOW is Monday 23rd
+    data = json.loads(cli("show", "la-cantine-paris", "--format", "json").stdout)
+    assert data["id"] == "la-cantine-paris"
+    assert len(data["week"]) == 7
+    assert data["visits"][0] == {
+        "date": "2026-11-23",
+        "rating": 4,
+        "wifi_mbps": 35.5,
+        "note": "Busy",
+    }
+
+
+def test_references_by_prefix_name_ambiguous_and_missing(cli: Cli) -> None:
+    cli("add", "La Cantine", "--kind", "coworking", "--city", "Paris")
+    cli("add", "La Cantine", "--kind", "coworking", "--city", "Rennes")
+    cli("add", "Mutinerie", "--kind", "coworking", "--city", "Paris")
+    assert cli("show", "mut", "--format", "ids").stdout == "mutinerie-paris\n"
+    assert cli("show", "MUTINERIE", "--format", "ids").stdout == "mutinerie-paris\n"
+    ambiguous = cli("show", "la cantine", code=2)
+    assert "matches 2 places" in ambiguous.stderr
+    assert "la-cantine-paris" in ambiguous.stderr and "la-cantine-rennes" in ambiguous.stderr
+    missing = cli("show", "mutinery", code=1)
+    assert "no place matches 'mutinery'" in missing.stderr
+    assert "closest: mutinerie-paris" in missing.stderr
+
+
+def test_edit_with_flags(cli: Cli, catalogue_path: Path) -> None:
+    add_cantine(cli)
+    cli(
+        "edit",
+        "la-cantine",
+        "--seats",
+        "50",
+        "--power",
+        "--tag",
+        "wifi-fast",
+        "--address",
+        "151 rue Montmartre",
+        "--hours",
+        "",
+    )
+    place = store.load(catalogue_path).get("la-cantine-paris")  # type: ignore[union-attr]
+    assert place is not None
+    assert place.seats == 50 and place.amenities["power"] is True
+    assert place.tags == ("events", "wifi-fast")
+    assert place.address == "151 rue Montmartre"
+    assert place.opening_hours is None
+
+
+def test_edit_bad_value_changes_nothing(cli: Cli, catalogue_path: Path) -> None:
+    add_cantine(cli)
+    before = catalogue_path.read_bytes()
+    cli("edit", "la-cantine", "--hours", "whenever", code=2)
+    cli("edit", "nowhere", "--seats", "3", code=1)
+    assert catalogue_path.read_bytes() == before
+
+
+def _script_editor(tmp_path: Path, body: str) -> str:
+    script = tmp_path / "fake-editor.py"
+    script.write_text(
+        "import sys, pathlib\npath = pathlib.Path(sys.argv[-1])\ntext = path.read_text()\n" + body
+    )
+    return f"{sys.executable} {script} --wait"
+
+
+def test_edit_in_editor_validates_and_saves(
+    cli: Cli, catalogue_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_cantine(cli)
+    monkeypatch.setenv(
+        "EDITOR",
+        _script_editor(tmp_path, "path.write_text(text.replace('seats = 40', 'seats = 44'))\n"),
+    )
+    cli("edit", "la-cantine")
+    assert store.load(catalogue_path).get("la-cantine-paris").seats == 44  # type: ignore[union-attr]
+
+
+def test_edit_in_editor_invalid_result_saves_nothing(
+    cli: Cli, catalogue_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_cantine(cli)
+    before = catalogue_path.read_bytes()
+    monkeypatch.setenv(
+        "VISUAL",
+        _script_editor(
+            tmp_path, "path.write_text(text.replace('seats = 40', 'seats = \"lots\"'))\n"
+        ),
+    )
+    result = cli("edit", "la-cantine", code=2)
+    assert "seats" in result.stderr and "nothing was saved" in result.stderr
+    assert catalogue_path.read_bytes() == before
+
+
+def test_edit_with_a_failing_editor_saves_nothing(
+    cli: Cli, catalogue_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_cantine(cli)
+    before = catalogue_path.read_bytes()
+    monkeypatch.setenv("EDITOR", _script_editor(tmp_path, "sys.exit(3)\n"))
+    assert "exited with 3" in cli("edit", "la-cantine", code=2).stderr
+    monkeypatch.setenv("EDITOR", "/nonexistent/editor")
+    assert "cannot start the editor" in cli("edit", "la-cantine", code=2).stderr
+    assert catalogue_path.read_bytes() == before
+
+
+def test_remove_needs_yes_off_a_terminal(cli: Cli, catalogue_path: Path) -> None:
+    add_cantine(cli)
+    assert "--yes" in cli("remove", "la-cantine", code=2).stderr
+    cli("remove", "la-cantine", "--yes")
+    assert store.load(catalogue_path).places == ()  # type: ignore[union-attr]
+    cli("remove", "la-cantine", "--yes", code=1)
+
+
+def test_visit_logs_and_validates(cli: Cli, catalogue_path: Path) -> None:
+    add_cantine(cli)
+    cli("visit", "la-cantine", "--rating", "5", "--date", "2026-11-01")
+    cli("visit", "la-cantine", "--rating", "3")
+    place = store.load(catalogue_path).get("la-cantine-paris")  # type: ignore[union-attr]
+    assert [v.rating for v in place.visits] == [5, 3]
+    assert place.average_rating == 4
+    cli("visit", "la-cantine", "--rating", "6", code=2)
+    cli("visit", "la-cantine", "--date", "yesterday-ish", code=2)
+
+
+def test_check_reports_every_problem_and_exits_3(cli: Cli, catalogue_path: Path) -> None:
+    catalogue_path.parent.mkdir(parents=True)
+    catalogue_path.write_text(
+        "version = 1\n"
+        "[[place]]\nid='a'\nname='A'\nkind='cafe'\ncity='Lyon'\nopening_hours='8h-18h'\n"
+        "[place.amenities]\nteleporter=true\n"
+        "[[place]]\nid='b'\nname='B'\nkind='cafe'\ncity='Lyon'\n"
+    )
+    before = catalogue_path.read_bytes()
+    result = cli("check", code=3)
+    assert "error: place a, field 'opening_hours'" in result.stdout
+    assert "warning: place a, field 'amenities.teleporter'" in result.stdout
+    assert "1 error" in result.stderr
+    assert catalogue_path.read_bytes() == before
+
+
+def test_check_on_a_valid_catalogue(cli: Cli) -> None:
+    add_cantine(cli)
+    result = cli("check")
+    assert result.stdout == "" and "0 errors" in result.stderr
+
+
+def test_commands_on_a_broken_file_exit_3_and_leave_it(cli: Cli, catalogue_path: Path) -> None:
+    catalogue_path.parent.mkdir(parents=True)
+    catalogue_path.write_bytes(b"version = 1\n[[place]\n")
+    for args in (
+        ["list"],
+        ["check"],
+        ["add", "X", "--kind", "cafe", "--city", "Lyon"],
+        ["find", "--wifi"],
+        ["visit", "x"],
+        ["remove", "x", "--yes"],
+    ):
+        result = cli(*args, code=3)
+        assert result.stderr.startswith("Error: ") and "line 2" in result.stderr, args
+        assert "Traceback" not in result.stderr
+    assert catalogue_path.read_bytes() == b"version = 1\n[[place]\n"
+
+
+def test_config_shows_paths_and_defaults(cli: Cli, catalogue_path: Path, tmp_path: Path) -> None:
+    config = tmp_path / "config" / "config.toml"
+    config.parent.mkdir()
+    config.write_text('[defaults]\ncity = "Vienne"\npeople = 4\n[weights]\nrating = 0.5\n')
+    out = cli("config").stdout
+    assert f"catalogue = {catalogue_path}" in out
+    assert "defaults.city = Vienne" in out and "defaults.people = 4" in out
+    assert "weights.rating = 0.5" in out
+
+
+def test_bad_config_is_exit_2(cli: Cli, tmp_path: Path) -> None:
+    config = tmp_path / "config" / "config.toml"
+    config.parent.mkdir()
+    config.write_text("[defaults]\npeople = 'many'\n")
+    assert "people must be a whole number" in cli("config", code=2).stderr
+
+
+def test_debug_shows_the_traceback(
+    cli: Cli, catalogue_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NOMADSPOT_DEBUG", "1")
+    result = cli("show", "nothing-here", code=1)
+    assert "Traceback" in result.stderr

@@ -1,0 +1,260 @@
+"""Opening hours: validation, a meeting window's verdict, a week for ``show``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+
+import pytest
+
+from nomadspot import hours
+from nomadspot.model import Place
+from nomadspot.vocabulary import Kind
+
+OFFICE = "Mo-Fr 08:30-18:00; PH off"
+TUESDAY = dt.datetime(2026, 11, 24, 10, 0)
+HOUR = dt.timedelta(hours=1)
+
+
+def window(
+    expression: str | None, start: dt.datetime, duration: dt.timedelta = HOUR, country: str = "FR"
+) -> hours.WindowCheck:
+    return hours.check(expression, country, start, start + duration)
+
+
+# --- validate ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "24/7",
+        OFFICE,
+        "Mo-Fr 08:00-12:00,14:00-18:00; Sa 10:00-13:00",
+        'Mo-Fr 09:00-17:00 "sur rendez-vous"',
+        "Mo-Fr 08:30-18:00 || unknown",
+        "sunrise-sunset",
+        "Tu-Sa 22:00-02:00",
+    ],
+)
+def test_valid_expressions(expression: str) -> None:
+    assert hours.validate(expression) is None
+
+
+@pytest.mark.parametrize(
+    ("expression", "fragment"),
+    [
+        ("24/24", "at character 1"),
+        ("Mo-Fr 8h-18h", "at character 7 ('8h-18h')"),
+        ("Mo-Fr 08:30-18:00;", "end of text"),
+        ("8h-18h sauf lundi", "at character 1"),
+        ("Mo-Fx 10:00-12:00", "weekday"),
+        ("", "empty"),
+        ("   ", "empty"),
+        ("Mo-Fr 08:30-18:00\nSa off", "one line"),
+        ("Mo-Fr 08:30-18:00; " * 200, "longer than"),
+    ],
+)
+def test_invalid_expressions_say_why_in_one_line(expression: str, fragment: str) -> None:
+    reason = hours.validate(expression)
+    assert reason is not None
+    assert fragment in reason
+    assert "\n" not in reason
+    assert len(reason) < 200
+
+
+def test_a_syntax_error_names_what_was_expected() -> None:
+    reason = hours.validate("Mo-Fr 8h-18h")
+    assert reason is not None
+    assert "expected" in reason and "time span" in reason
+    assert "EOI" not in reason and "_" not in reason
+
+
+# --- a meeting window --------------------------------------------------------------------
+
+
+def test_open_for_the_whole_window() -> None:
+    check = window(OFFICE, TUESDAY)
+    assert check.state == "open"
+    assert check.text == "open 08:30–18:00"
+    assert check.closes_at == dt.datetime(2026, 11, 24, 18, 0)
+    assert check.minutes_to_close_after_end == 7 * 60
+
+
+def test_a_window_that_runs_past_closing_is_closed() -> None:
+    check = window(OFFICE, dt.datetime(2026, 11, 24, 17, 30))
+    assert check.state == "closed"
+    assert check.text == "closed at 18:00"
+    assert check.closes_at == dt.datetime(2026, 11, 24, 18, 0)
+
+
+def test_a_window_that_starts_before_opening_is_closed() -> None:
+    check = window(OFFICE, dt.datetime(2026, 11, 24, 8, 0))
+    assert check.state == "closed"
+    assert check.text == "closed at 08:00"
+
+
+def test_a_window_ending_exactly_at_closing_is_open() -> None:
+    check = window(OFFICE, dt.datetime(2026, 11, 24, 17, 0))
+    assert check.state == "open"
+    assert check.minutes_to_close_after_end == 0
+
+
+def test_public_holidays_of_the_country_count() -> None:
+    assert window(OFFICE, dt.datetime(2026, 12, 25, 10, 0)).state == "closed"
+    assert window(OFFICE, dt.datetime(2026, 12, 24, 10, 0)).state == "open"
+    # 21 July is Belgium's national day, an ordinary Tuesday in France.
+    national_day = dt.datetime(2026, 7, 21, 10, 0)
+    assert window(OFFICE, national_day, country="BE").state == "closed"
+    assert window(OFFICE, national_day, country="FR").state == "open"
+    assert window(OFFICE, national_day, country="be").state == "closed"
+
+
+def test_a_country_without_a_holiday_calendar_means_no_holidays() -> None:
+    assert window(OFFICE, dt.datetime(2026, 12, 25, 10, 0), country="XX").state == "open"
+
+
+def test_weekends() -> None:
+    sunday = dt.datetime(2026, 11, 29, 10, 0)
+    assert window(OFFICE, sunday).state == "closed"
+    assert window("24/7", sunday).state == "open"
+    assert window("24/7", sunday).text == "open 24 hours"
+    assert window("24/7", sunday).closes_at is None
+
+
+def test_unknown_hours() -> None:
+    assert window(None, TUESDAY) == hours.WindowCheck("unknown", "hours unknown")
+    assert window("not hours at all", TUESDAY).state == "unknown"
+    saturday = dt.datetime(2026, 11, 28, 10, 0)
+    check = window('Mo-Fr 08:30-18:00; Sa unknown "call first"', saturday)
+    assert check.state == "unknown"
+    assert check.text == "hours unknown (call first)"
+
+
+def test_any_closed_moment_beats_unknown() -> None:
+    # Unknown until 10:30, then closed: the window 10:00-11:00 is closed.
+    expression = "Mo-Fr 08:00-10:30 unknown"
+    assert window(expression, TUESDAY).state == "closed"
+    assert window(expression, dt.datetime(2026, 11, 24, 9, 0)).state == "unknown"
+
+
+def test_a_fallback_rule_is_evaluated_day_by_day() -> None:
+    # opening-hours-py 2.1 gets intervals across midnight wrong with a fallback rule.
+    expression = "Mo-Fr 08:30-18:00 || unknown"
+    assert window(expression, TUESDAY).state == "open"
+    assert window(expression, dt.datetime(2026, 11, 28, 10, 0)).state == "unknown"
+
+
+def test_hours_past_midnight() -> None:
+    check = window("Mo-Fr 22:00-02:00", dt.datetime(2026, 11, 24, 23, 0), 2 * HOUR)
+    assert check.state == "open"
+    assert check.text == "open 22:00–02:00"
+    assert check.minutes_to_close_after_end == 60
+    assert window("Mo-Fr 22:00-02:00", dt.datetime(2026, 11, 24, 23, 0), 4 * HOUR).state == "closed"
+
+
+def test_the_opening_shown_is_the_one_that_holds_the_window() -> None:
+    split = "Mo-Fr 08:00-12:00,14:00-18:00"
+    assert window(split, TUESDAY).text == "open 08:00–12:00"
+    assert window(split, dt.datetime(2026, 11, 24, 15, 0)).text == "open 14:00–18:00"
+    assert window(split, dt.datetime(2026, 11, 24, 11, 30)).text == "closed at 12:00"
+    assert window("Mo-Fr 08:00-24:00", TUESDAY).text == "open 08:00–24:00"
+    assert window("Mo-Fr 00:00-24:00", TUESDAY).text == "open 24 hours"
+
+
+def test_comments_are_shown() -> None:
+    check = window('Mo-Fr 09:00-17:00 "sur rendez-vous"', TUESDAY)
+    assert check.state == "open"
+    assert check.text == "open 09:00–17:00 (sur rendez-vous)"
+
+
+def test_a_zero_length_window_is_judged_at_its_start() -> None:
+    assert window(OFFICE, TUESDAY, dt.timedelta(0)).state == "open"
+    assert window(OFFICE, dt.datetime(2026, 11, 24, 19, 0), dt.timedelta(0)).state == "closed"
+
+
+def test_aware_times_are_read_as_wall_clock_times() -> None:
+    aware = TUESDAY.replace(tzinfo=dt.UTC)
+    assert hours.check(OFFICE, "FR", aware, aware + HOUR) == window(OFFICE, TUESDAY)
+
+
+def place(**fields: object) -> Place:
+    values: dict[str, object] = {"id": "p", "name": "P", "kind": Kind.CAFE, "city": "Vienne"}
+    values.update(fields)
+    return Place(**values)  # type: ignore[arg-type]
+
+
+def test_check_window_uses_the_place_hours_and_country() -> None:
+    christmas = dt.datetime(2026, 12, 25, 10, 0)
+    assert (
+        hours.check_window(place(opening_hours=OFFICE), christmas, christmas + HOUR).state
+        == "closed"
+    )  # country absent: FR
+    belgian = place(opening_hours=OFFICE, country="BE")
+    national_day = dt.datetime(2026, 7, 21, 10, 0)
+    assert hours.check_window(belgian, national_day, national_day + HOUR).state == "closed"
+    raw_only = place(opening_hours_raw="8h-18h sauf lundi")
+    assert hours.check_window(raw_only, TUESDAY, TUESDAY + HOUR).state == "unknown"
+
+
+def test_sun_times_use_the_place_coordinates() -> None:
+    vienne = place(opening_hours="sunrise-sunset", lat=45.5257, lon=4.8748)
+    early = dt.datetime(2026, 11, 24, 7, 0)
+    assert hours.check_window(vienne, early, early + HOUR).state == "closed"  # sunrise ~07:50
+    check = hours.check_window(vienne, TUESDAY, TUESDAY + HOUR)
+    assert check.state == "open"
+    assert check.closes_at is not None
+    assert dt.time(16, 45) < check.closes_at.time() < dt.time(17, 15)
+    assert check.closes_at.tzinfo is None
+
+
+# --- a week --------------------------------------------------------------------------------
+
+
+def test_week_with_a_public_holiday() -> None:
+    days = hours.week(OFFICE, "FR", dt.date(2026, 12, 21))
+    assert [day for day, _ in days] == [dt.date(2026, 12, 21) + dt.timedelta(d) for d in range(7)]
+    assert [text for _, text in days] == [
+        "08:30–18:00",
+        "08:30–18:00",
+        "08:30–18:00",
+        "08:30–18:00",
+        "closed (public holiday)",
+        "closed",
+        "closed",
+    ]
+
+
+def test_week_shapes() -> None:
+    monday = dt.date(2026, 11, 23)
+    split = hours.week("Mo-Fr 08:00-12:00,14:00-18:00; Sa 10:00-13:00", "FR", monday)
+    assert split[0] == (monday, "08:00–12:00, 14:00–18:00")
+    assert split[5][1] == "10:00–13:00"
+    assert split[6][1] == "closed"
+    assert {text for _, text in hours.week("24/7", "FR", monday)} == {"open 24 hours"}
+    night = hours.week("Mo-Fr 22:00-02:00", "FR", monday)
+    assert night[0][1] == "22:00–24:00"
+    assert night[1][1] == "00:00–02:00, 22:00–24:00"
+    unknown = hours.week('Mo-Fr 08:30-18:00; Sa unknown "call"', "FR", monday)
+    assert unknown[5][1] == "unknown (call)"
+    assert {text for _, text in hours.week("nonsense", "FR", monday)} == {
+        "hours unknown (does not parse)"
+    }
+
+
+def test_parsed_expressions_are_cached() -> None:
+    first = hours._parse(OFFICE, "FR", None)
+    assert first is not None
+    assert hours._parse(OFFICE, "fr", None) is first
+    assert hours._parse(OFFICE, "FR", (45.5, 4.8)) is first  # no sun times: coords unused
+    assert hours.parses(OFFICE)
+    assert not hours.parses("nonsense")
+
+
+def test_importing_the_module_does_not_load_the_library() -> None:
+    code = "import sys, nomadspot.hours, nomadspot.ranking; print('opening_hours' in sys.modules)"
+    output = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert output.strip() == "False"

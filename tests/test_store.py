@@ -1,0 +1,327 @@
+"""The catalogue store: validation, atomic writes, backups, locks, unknown keys."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from nomadspot import store
+from nomadspot.errors import CatalogueError, LockError
+from nomadspot.model import Place
+from nomadspot.vocabulary import Kind
+
+from .strategies import catalogues
+
+VALID = """version = 1
+
+[[place]]
+id = "cafe-lyon"
+name = "Café"
+kind = "cafe"
+city = "Lyon"
+future_key = "kept"
+
+[place.amenities]
+wifi = true
+teleporter = false
+
+[place.price]
+hour = 3.5
+x_tip = 1
+
+[[place.visits]]
+date = 2026-11-20
+rating = 4
+mood = "sunny"
+"""
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def add_place(path: Path, place: Place) -> None:
+    store.update(path, lambda c: (c.with_places([*c.places, place]), None))
+
+
+def test_load_keeps_unknown_keys_through_a_rewrite(tmp_path: Path) -> None:
+    path = write(tmp_path / "catalogue.toml", 'owner = "me"\n' + VALID)
+    add_place(path, Place(id="b", name="B", kind=Kind.COWORKING, city="Vienne"))
+    again = store.load(path)
+    assert again is not None
+    first = again.get("cafe-lyon")
+    assert first is not None
+    assert first.extra == {"future_key": "kept"}
+    assert first.amenities == {"wifi": True, "teleporter": False}
+    assert first.price is not None and first.price.extra == {"x_tip": 1}
+    assert first.visits[0].extra == {"mood": "sunny"}
+    assert again.extra == {"owner": "me"}
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(places=catalogues())
+def test_any_valid_catalogue_survives_save_and_load(tmp_path: Path, places: list[Place]) -> None:
+    path = tmp_path / "round-trip.toml"
+    catalogue = store.Catalogue(tuple(places), {"x_top": "kept"}, path)
+    store.save(path, catalogue)
+    loaded = store.load(path)
+    assert loaded is not None
+    assert loaded.places == tuple(places)
+    assert loaded.extra == {"x_top": "kept"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "version = 1\n[[place]]\nid = 'x'\n",
+            [
+                "place x, field 'name': is required",
+                "place x, field 'kind': is required",
+                "place x, field 'city': is required",
+            ],
+        ),
+        (
+            "version = 1\n[[place]]\nid = 'Bad Id'\nname='n'\nkind='cafe'\ncity='c'\n",
+            ["field 'id': 'Bad Id' must be lowercase"],
+        ),
+        (
+            "version = 1\n[[place]]\nid = 'a'\nname='n'\nkind='cofee'\ncity='c'\n",
+            ["place a, field 'kind': unknown kind 'cofee'"],
+        ),
+        (
+            "version = 1\n[[place]]\nid = 'a'\nname='n'\nkind='cafe'\ncity='c'\n"
+            "lat=95.0\nlon=1.0\n",
+            ["place a, field 'lat': must be between -90 and 90"],
+        ),
+        (
+            "version = 1\n[[place]]\nid = 'a'\nname='n'\nkind='cafe'\ncity='c'\nlat=45.0\n",
+            ["place a, field 'lat': lat and lon go together"],
+        ),
+        (
+            "version = 1\n[[place]]\nid = 'a'\nname='n'\nkind='cafe'\ncity='c'\nseats='many'\n",
+            ["place a, field 'seats': must be a whole number, not text"],
+        ),
+        (
+            "version = 1\n[[place]]\nid = 'a'\nname='n'\nkind='cafe'\ncity='c'\n"
+            "[place.amenities]\nwifi='yes'\n",
+            ["field 'amenities.wifi': must be true or false"],
+        ),
+        (
+            "version = 1\n[[place]]\nid = 'a'\nname='n'\nkind='cafe'\ncity='c'\n"
+            "[[place.visits]]\nrating=9\ndate=2026-01-01\n",
+            ["field 'visits[1].rating': must be between 1 and 5"],
+        ),
+        (
+            "version = 1\n[[place]]\nid = 'a'\nname='n'\nkind='cafe'\ncity='c'\n"
+            "[[place]]\nid = 'a'\nname='m'\nkind='cafe'\ncity='c'\n",
+            ["place a, field 'id': duplicate id"],
+        ),
+        (
+            "[[place]]\nid = 'a'\nname='n'\nkind='cafe'\ncity='c'\n",
+            ["field 'version': is required"],
+        ),
+        ("version = 1\nplace = 3\n", ["field 'place': must be an array of tables"]),
+    ],
+)
+def test_every_problem_is_reported_with_place_and_field(
+    tmp_path: Path, text: str, expected: list[str]
+) -> None:
+    path = write(tmp_path / "catalogue.toml", text)
+    with pytest.raises(CatalogueError) as caught:
+        store.load(path)
+    assert caught.value.exit_code == 3
+    for fragment in expected:
+        assert fragment in caught.value.message
+
+
+def test_toml_syntax_error_names_line_and_column(tmp_path: Path) -> None:
+    path = write(tmp_path / "catalogue.toml", "version = 1\n[[place]\nid = 'a'\n")
+    with pytest.raises(CatalogueError, match=r"line 2, column"):
+        store.load(path)
+
+
+def test_newer_version_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path / "catalogue.toml", "version = 2\n")
+    with pytest.raises(CatalogueError, match="format version 2, newer"):
+        store.load(path)
+
+
+def test_invalid_utf8_is_a_catalogue_error(tmp_path: Path) -> None:
+    path = tmp_path / "catalogue.toml"
+    path.write_bytes(b"version = 1\nname = '\xff'\n")
+    with pytest.raises(CatalogueError, match="not UTF-8"):
+        store.load(path)
+
+
+def test_broken_file_is_left_byte_for_byte_after_a_failed_write(tmp_path: Path) -> None:
+    broken = b"version = 1\n[[place]]\nid = 'a'\nname = \"unterminated\n"
+    path = tmp_path / "catalogue.toml"
+    path.write_bytes(broken)
+    with pytest.raises(CatalogueError):
+        add_place(path, Place(id="b", name="B", kind=Kind.CAFE, city="Lyon"))
+    assert path.read_bytes() == broken
+    assert not store.backup_path(path).exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["catalogue.toml", "catalogue.toml.lock"]
+
+
+def test_write_keeps_the_previous_version_as_bak(tmp_path: Path) -> None:
+    path = tmp_path / "catalogue.toml"
+    add_place(path, Place(id="a", name="A", kind=Kind.CAFE, city="Lyon"))
+    first = path.read_bytes()
+    add_place(path, Place(id="b", name="B", kind=Kind.CAFE, city="Lyon"))
+    assert store.backup_path(path).read_bytes() == first
+    assert path.read_bytes() != first
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_write_keeps_the_file_mode(tmp_path: Path) -> None:
+    path = tmp_path / "catalogue.toml"
+    add_place(path, Place(id="a", name="A", kind=Kind.CAFE, city="Lyon"))
+    path.chmod(0o600)
+    add_place(path, Place(id="b", name="B", kind=Kind.CAFE, city="Lyon"))
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_no_write_when_nothing_changed(tmp_path: Path) -> None:
+    path = tmp_path / "catalogue.toml"
+    add_place(path, Place(id="a", name="A", kind=Kind.CAFE, city="Lyon"))
+    before = path.stat().st_mtime_ns
+    store.update(path, lambda c: (c, None))
+    assert path.stat().st_mtime_ns == before
+
+
+def _hold_lock(
+    path: str, ready: multiprocessing.synchronize.Event, release: multiprocessing.synchronize.Event
+) -> None:  # type: ignore[name-defined]
+    with store.locked(Path(path)):
+        ready.set()
+        release.wait(10)
+
+
+def test_a_lock_held_by_a_live_process_times_out_naming_the_lock_file(tmp_path: Path) -> None:
+    path = tmp_path / "catalogue.toml"
+    context = multiprocessing.get_context("fork")
+    ready, release = context.Event(), context.Event()
+    holder = context.Process(target=_hold_lock, args=(str(path), ready, release))
+    holder.start()
+    try:
+        assert ready.wait(10)
+        with (
+            pytest.raises(LockError, match=r"catalogue\.toml\.lock") as caught,
+            store.locked(path, timeout=0.3),
+        ):
+            pass
+        assert caught.value.exit_code == 3
+    finally:
+        release.set()
+        holder.join(10)
+
+
+def test_a_lock_left_by_a_killed_process_does_not_block(tmp_path: Path) -> None:
+    path = tmp_path / "catalogue.toml"
+    context = multiprocessing.get_context("fork")
+    ready, release = context.Event(), context.Event()
+    holder = context.Process(target=_hold_lock, args=(str(path), ready, release))
+    holder.start()
+    assert ready.wait(10)
+    os.kill(holder.pid or 0, 9)
+    holder.join(10)
+    assert store.lock_path(path).exists()
+    with store.locked(path, timeout=1):
+        pass
+
+
+def _add_many(path: str, worker: int, count: int) -> None:
+    for number in range(count):
+        add_place(
+            Path(path),
+            Place(
+                id=f"w{worker}-{number}", name=f"W{worker} {number}", kind=Kind.CAFE, city="Lyon"
+            ),
+        )
+
+
+def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "catalogue.toml"
+    context = multiprocessing.get_context("fork")
+    workers = [context.Process(target=_add_many, args=(str(path), w, 15)) for w in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+        assert worker.exitcode == 0
+    loaded = store.load(path)
+    assert loaded is not None
+    assert len(loaded.places) == 60
+    assert loaded.ids() == {f"w{w}-{n}" for w in range(4) for n in range(15)}
+
+
+def test_read_only_folder_fails_with_a_write_error_and_keeps_the_file(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root ignores folder permissions; test_reliability simulates errors")
+    path = tmp_path / "catalogue.toml"
+    add_place(path, Place(id="a", name="A", kind=Kind.CAFE, city="Lyon"))
+    before = path.read_bytes()
+    tmp_path.chmod(0o500)
+    try:
+        with pytest.raises(CatalogueError, match="cannot write"):
+            add_place(path, Place(id="b", name="B", kind=Kind.CAFE, city="Lyon"))
+    finally:
+        tmp_path.chmod(0o700)
+    assert path.read_bytes() == before
+
+
+def test_example_catalogue_is_valid_and_read_only() -> None:
+    example = store.example()
+    assert example.is_example
+    assert len(example.places) == 12
+    names = {place.name for place in example.places}
+    assert {"La Cantine", "La Ruche", "Mutinerie", "Neuilly Lab", "Hub Brussels"} <= names
+    for place in example.places:
+        assert place.opening_hours is None and place.price is None
+
+
+def test_the_cache_never_serves_a_stale_catalogue(tmp_path: Path) -> None:
+    path = tmp_path / "catalogue.toml"
+    add_place(path, Place(id="a", name="A", kind=Kind.CAFE, city="Lyon"))
+    assert store.load(path).ids() == {"a"}  # type: ignore[union-attr]
+    stat = path.stat()
+    # Same size, same mtime, same inode: only the bytes differ.
+    text = path.read_text().replace('"A"', '"B"')
+    with path.open("r+") as stream:
+        stream.write(text)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size
+    loaded = store.load(path)
+    assert loaded is not None and loaded.places[0].name == "B"
+
+
+def test_a_corrupt_cache_entry_is_ignored(tmp_path: Path) -> None:
+    from nomadspot import cache
+
+    path = tmp_path / "catalogue.toml"
+    add_place(path, Place(id="a", name="A", kind=Kind.CAFE, city="Lyon"))
+    entry = cache._entry_path(path)
+    assert entry.exists()
+    entry.write_bytes(b"not a pickle")
+    assert store.load(path).ids() == {"a"}  # type: ignore[union-attr]
+
+
+def test_a_write_reuses_unchanged_blocks_and_matches_a_full_rewrite(tmp_path: Path) -> None:
+    path = tmp_path / "catalogue.toml"
+    for letter in "abc":
+        add_place(path, Place(id=letter, name=letter.upper(), kind=Kind.CAFE, city="Lyon"))
+    incremental = path.read_text()
+    loaded = store.load(path)
+    assert loaded is not None
+    fresh, _ = store.serialise(store.Catalogue(loaded.places, loaded.extra))
+    assert incremental == fresh
