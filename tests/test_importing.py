@@ -338,8 +338,8 @@ def test_osm_amenities(tags: dict[str, Any], amenities: dict[str, bool]) -> None
     ("tags", "address", "city"),
     [
         (
-            {"addr:street": "Rue de Grenelle", "addr:housenumber": "159"},
-            "159 Rue de Grenelle",
+            {"addr:street": "Rue Imaginaire", "addr:housenumber": "27"},
+            "27 Rue Imaginaire",
             None,
         ),
         (
@@ -349,11 +349,11 @@ def test_osm_amenities(tags: dict[str, Any], amenities: dict[str, bool]) -> None
         ),
         (
             {
-                "contact:street": "Rue d'Aboukir",
+                "contact:street": "Rue du Prototype",
                 "contact:housenumber": "95",
                 "contact:city": "Paris",
             },
-            "95 Rue d'Aboukir",
+            "95 Rue du Prototype",
             "Paris",
         ),
         ({"addr:place": "Place du Marché", "addr:city": " Vienne "}, "Place du Marché", "Vienne"),

@@ -5,13 +5,22 @@ The ranking engine itself (``ranking``) is pure; this module is where input is r
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from nomadspot.errors import UsageError
-from nomadspot.model import DEFAULT_COUNTRY, DEFAULT_PEOPLE, Meeting, Participant, Place
+from nomadspot.model import (
+    DEFAULT_COUNTRY,
+    DEFAULT_DURATION,
+    DEFAULT_PEOPLE,
+    Meeting,
+    Participant,
+    Place,
+)
 from nomadspot.text import fold
 from nomadspot.vocabulary import parse_amenity, parse_kind
 
@@ -41,7 +50,12 @@ class Request:
 def participant(
     where: str, places: Sequence[Place], default_country: str, note: Callable[[str], None]
 ) -> Participant:
-    """``LAT,LON``, a place (exact id or name), or a town resolved offline."""
+    """``LAT,LON``, a place, or a town resolved offline.
+
+    A place is named as everywhere else (an id, a name, a unique id prefix; case and
+    accents ignored), except that a town of the gazetteer wins over an id prefix, so
+    ``--near lyon`` is the city even when an id starts with ``lyon``. A name that several
+    places share is ambiguous (exit 2, listing them)."""
     match = _LAT_LON.match(where)
     if match:
         lat, lon = float(match.group(1)), float(match.group(2))
@@ -50,19 +64,27 @@ def participant(
                 f"--near {where!r}: latitude must be within ±90 and longitude within ±180"
             )
         return Participant(where.strip(), lat, lon)
+    exact = next((place for place in places if place.id == where.strip()), None)
+    if exact is not None:
+        return _from_place(where, exact)
     key = fold(where)
-    for place in places:
-        if place.id == where or fold(place.name) == key:
-            if place.coordinates is None:
-                raise UsageError(
-                    f"--near {where!r}: {place.name} has no coordinates",
-                    hint=f"add them with 'nomadspot edit {place.id} --lat .. "
-                    "--lon ..', or name its town",
-                )
-            return Participant(place.name, place.lat or 0.0, place.lon or 0.0)
+    by_name = [place for place in places if key and fold(place.name) == key]
+    if len(by_name) > 1:
+        raise _ambiguous_place(where, by_name)
+    if by_name:
+        return _from_place(where, by_name[0])
     from nomadspot.gazetteer import resolve_city
 
-    found = resolve_city(where, default_country)
+    try:
+        found = resolve_city(where, default_country)
+    except UsageError:
+        prefix = where.strip().lower()
+        by_prefix = [place for place in places if prefix and place.id.startswith(prefix)]
+        if len(by_prefix) > 1:
+            raise _ambiguous_place(where, by_prefix) from None
+        if by_prefix:
+            return _from_place(where, by_prefix[0])
+        raise
     town = found.town
     if found.ambiguous:
         others = ", ".join(alt.label for alt in found.alternatives[:3])
@@ -71,6 +93,25 @@ def participant(
             f"also matches {others}; write e.g. '{where.split(',', maxsplit=1)[0]}, XX' to choose"
         )
     return Participant(town.label, town.lat, town.lon)
+
+
+def _from_place(where: str, place: Place) -> Participant:
+    if place.coordinates is None:
+        raise UsageError(
+            f"--near {where!r}: {place.name} has no coordinates",
+            hint=f"add them with 'nomadspot edit {place.id} --lat .. --lon ..', or name its town",
+        )
+    lat, lon = place.coordinates
+    return Participant(place.name, lat, lon)
+
+
+def _ambiguous_place(where: str, candidates: Sequence[Place]) -> UsageError:
+    shown = ", ".join(f"{place.id} ({place.name}, {place.city})" for place in candidates[:8])
+    more = f" and {len(candidates) - 8} more" if len(candidates) > 8 else ""
+    return UsageError(
+        f"--near {where!r} matches {len(candidates)} places: {shown}{more}",
+        hint="use the id",
+    )
 
 
 def meeting(
@@ -84,27 +125,43 @@ def meeting(
         raise UsageError("--open-now and --at both give the meeting time; use one")
     at = "now" if request.open_now else request.at
     start = timeparse.parse_when(at, now) if at is not None else None
-    duration_text = request.duration or _text(defaults.get("duration"))
-    duration = timeparse.parse_duration(duration_text) if duration_text else Meeting().duration
-    country = (request.country or _text(defaults.get("country")) or "").upper() or None
+    if request.duration is not None:
+        duration = timeparse.parse_duration(request.duration)
+    else:
+        duration_text = _text(defaults.get("duration"))
+        with _from_config("duration"):
+            duration = (
+                timeparse.parse_duration(duration_text) if duration_text else DEFAULT_DURATION
+            )
+    typed_country = request.country or _text(defaults.get("country"))
+    country = typed_country.strip().upper() if typed_country else None
     if country is not None and not re.fullmatch(r"[A-Z]{2}", country):
-        raise UsageError(f"--country {country!r} must be a two-letter ISO code such as FR")
-    needs = [*_list(defaults.get("needs")), *request.needs]
-    people = request.people or _int(defaults.get("people")) or DEFAULT_PEOPLE
+        where = "--country" if request.country else "the config file's [defaults] country"
+        raise UsageError(f"{where} {typed_country!r} must be a two-letter ISO code such as FR")
+    with _from_config("needs"):
+        config_needs = [parse_amenity(need).value for need in _list(defaults.get("needs"))]
+    needs = [*config_needs, *(parse_amenity(need).value for need in request.needs)]
+    people = (
+        request.people
+        if request.people is not None
+        else _int(defaults.get("people")) or DEFAULT_PEOPLE
+    )
     if people < 1:
         raise UsageError("--people must be at least 1")
-    if request.radius_km is not None and request.radius_km <= 0:
+    if request.radius_km is not None and not (
+        math.isfinite(request.radius_km) and request.radius_km > 0
+    ):
         raise UsageError("--radius must be a positive number of kilometres")
     if request.radius_km is not None and not request.near:
         raise UsageError("--radius needs at least one --near (the distance from whom?)")
-    if request.budget is not None and request.budget < 0:
-        raise UsageError("--budget must not be negative")
+    if request.budget is not None and not request.budget >= 0:  # also refuses NaN
+        raise UsageError("--budget must be an amount of at least 0")
     near_country = country or DEFAULT_COUNTRY
     return Meeting(
         city=request.city or _text(defaults.get("city")),
         country=country,
         kinds=frozenset(parse_kind(kind) for kind in request.kinds),
-        needs=_unique(parse_amenity(need).value for need in needs),
+        needs=_unique(needs),
         prefer=_unique(parse_amenity(wish).value for wish in request.prefer),
         people=people,
         start=start,
@@ -114,6 +171,18 @@ def meeting(
         budget=request.budget,
         strict=request.strict,
     )
+
+
+@contextlib.contextmanager
+def _from_config(key: str) -> Iterator[None]:
+    """Say where a bad value came from when the user did not type it."""
+    try:
+        yield
+    except UsageError as error:
+        raise UsageError(
+            f"the config file's [defaults] {key}: {error.message}",
+            hint=error.hint or "fix or remove that line ('nomadspot config' shows the file)",
+        ) from error
 
 
 def _unique(values: Iterable[str]) -> tuple[str, ...]:

@@ -181,7 +181,7 @@ def amenities(tags: Mapping[str, Any]) -> dict[str, bool]:
 
 
 def address(tags: Mapping[str, Any]) -> str | None:
-    """``"159 Rue de Grenelle"`` from ``addr:housenumber`` and ``addr:street`` (or their
+    """``"27 Rue Imaginaire"`` from ``addr:housenumber`` and ``addr:street`` (or their
     ``contact:*`` twins, or ``addr:place``), else ``addr:full``."""
     for prefix in ("addr:", "contact:"):
         street = tag(tags, prefix + "street") or tag(tags, prefix + "place")
