@@ -325,3 +325,60 @@ def test_a_write_reuses_unchanged_blocks_and_matches_a_full_rewrite(tmp_path: Pa
     assert loaded is not None
     fresh, _ = store.serialise(store.Catalogue(loaded.places, loaded.extra))
     assert incremental == fresh
+
+
+def _one_place(path: Path, name: str) -> None:
+    place = Place(id="p", name=name, kind=Kind.CAFE, city="Lyon")
+    store.save(path, store.Catalogue((place,), {}, path))
+
+
+def test_an_old_unchanged_file_is_not_even_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "catalogue.toml"
+    _one_place(path, "Aaaa")
+    old = path.stat().st_mtime - 60
+    os.utime(path, (old, old))  # last modified a minute ago: not racy
+    assert store.load(path).places[0].name == "Aaaa"  # hashed once, then vouched for
+
+    def no_reading(_: Path) -> bytes:
+        raise AssertionError("the file was read although its stat vouched for it")
+
+    monkeypatch.setattr(store, "read_bytes", no_reading)
+    assert store.load(path).places[0].name == "Aaaa"
+
+
+def test_same_size_mtime_and_inode_with_new_content_is_reloaded(tmp_path: Path) -> None:
+    """Same size, same mtime, same inode: the content changed, and the load sees it."""
+    path = tmp_path / "catalogue.toml"
+    _one_place(path, "Aaaa")
+    old = path.stat().st_mtime_ns - 60 * 10**9
+    os.utime(path, ns=(old, old))
+    assert store.load(path).places[0].name == "Aaaa"
+    assert store.load(path).places[0].name == "Aaaa"  # now trusted by its stat
+    before = path.stat()
+    with path.open("r+b") as stream:  # rewrite in place, same length
+        data = stream.read().replace(b"Aaaa", b"Bbbb")
+        stream.seek(0)
+        stream.write(data)
+    os.utime(path, ns=(old, old))
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (
+        before.st_size,
+        before.st_mtime_ns,
+        before.st_ino,
+    )
+    assert store.load(path).places[0].name == "Bbbb"
+
+
+def test_a_fresh_file_is_hashed_not_trusted(tmp_path: Path) -> None:
+    """Within the racy window a file is always read: a write in the same timestamp tick
+    could keep every stat field."""
+    path = tmp_path / "catalogue.toml"
+    _one_place(path, "Aaaa")
+    store.load(path)
+    with path.open("r+b") as stream:
+        data = stream.read().replace(b"Aaaa", b"Cccc")
+        stream.seek(0)
+        stream.write(data)
+    assert store.load(path).places[0].name == "Cccc"

@@ -2,14 +2,18 @@
 of the time TOML parsing takes.
 
 An entry is keyed by the catalogue's path and checked against the SHA-1 of the file's
-exact bytes, read on every load: a cache can never serve a stale catalogue, whatever
-happened to the file (an edit in the same second, a ``git checkout``, a copy with the same
-size and mtime). Entries are written atomically (temp file + ``os.replace``), so two
+exact bytes: a cache never serves a stale catalogue, whatever happened to the file (an
+edit in the same second, a ``git checkout``, a copy with the same size and mtime). Hashing
+a large file costs time too, so once its content has been hashed, a small ``.stat`` file
+remembers the file's size, mtime, ctime, inode and device; while they are all unchanged
+(and the file was last modified well before that hashing: git's racy check), the file is
+not even read. Entries are written atomically (temp file + ``os.replace``), so two
 processes building the same entry at once are safe, and any unreadable or foreign entry is
 ignored and rebuilt. Everything in the cache folder can be deleted at any time.
 
-Next to the places, an entry keeps each place's TOML text as nomadspot writes it, so a
-command that changes one place re-serialises only that place.
+Next to the places, in a second file that only writing commands read, an entry keeps each
+place's TOML text as nomadspot wrote it, so a command that changes one place
+re-serialises only that place.
 """
 
 from __future__ import annotations
@@ -31,9 +35,11 @@ from nomadspot import __version__
 from nomadspot.model import Place, Price, Visit
 
 # 2: place blocks are always [[place]] sections (1 could hold inline ones that broke files)
-CACHE_FORMAT = 2
+# 3: places and blocks in two files, and a stat file that spares hashing the catalogue
+CACHE_FORMAT = 3
 DISABLE_ENV = "NOMADSPOT_NO_CACHE"
 STALE_TEMP_SECONDS = 10 * 60
+RACY_SECONDS = 2
 
 Blocks = Mapping[str, tuple[Place, str]]
 
@@ -93,20 +99,78 @@ def enabled() -> bool:
     return not os.environ.get(DISABLE_ENV)
 
 
+def _load_pickle(path: Path) -> Any:
+    with path.open("rb") as stream, _no_gc():
+        value = pickle.load(stream)
+        # Thousands of long-lived objects without cycles: out of the cyclic GC's sight,
+        # or every later collection walks them all (0.4 s each for 100,000 places).
+        gc.freeze()
+        return value
+
+
 def get(
-    catalogue: Path, data_digest: str
+    catalogue: Path, data_digest: str, *, with_blocks: bool = False
 ) -> tuple[tuple[Place, ...], dict[str, Any], Blocks] | None:
-    """The cached (places, extra, blocks) for this exact file content, or None."""
+    """The cached (places, extra, blocks) for this exact file content, or None. Blocks
+    (each place's TOML text, for writers) are read only ``with_blocks``; otherwise empty."""
+    if not enabled():
+        return None
+    entry = _entry_path(catalogue)
+    try:
+        stamp, stored_digest, places, extra = _load_pickle(entry)
+        if stamp != _stamp() or stored_digest != data_digest:
+            return None
+        blocks: Blocks = {}
+        if with_blocks:
+            with contextlib.suppress(Exception):  # without blocks, a write re-serialises
+                stamp, stored_digest, texts = _load_pickle(entry.with_suffix(".blocks"))
+                if stamp == _stamp() and stored_digest == data_digest:
+                    blocks = {
+                        place.id: (place, text) for place, text in zip(places, texts, strict=True)
+                    }
+    except Exception:  # a missing, partial, foreign or outdated entry is simply rebuilt
+        return None
+    return places, extra, blocks
+
+
+def _signature(status: os.stat_result) -> tuple[int, ...]:
+    return (
+        status.st_size,
+        status.st_mtime_ns,
+        status.st_ctime_ns,
+        status.st_ino,
+        status.st_dev,
+    )
+
+
+def trusted_digest(catalogue: Path, status: os.stat_result) -> str | None:
+    """The digest of the file's content when its ``os.stat`` vouches for it, so the file
+    need not be read: same size, mtime, ctime, inode and device as when its content was
+    last hashed, and last modified more than ``RACY_SECONDS`` before that (as git's racy
+    check: a write within one timestamp tick of the hashing could keep every stat field).
+    None: read the file and hash it."""
     if not enabled():
         return None
     try:
-        with _entry_path(catalogue).open("rb") as stream, _no_gc():
-            stamp, stored_digest, places, extra, blocks = pickle.load(stream)
-    except Exception:  # a missing, partial, foreign or outdated entry is simply rebuilt
+        data_digest, signature, vouched_ns = _load_pickle(
+            _entry_path(catalogue).with_suffix(".stat")
+        )
+    except Exception:
         return None
-    if stamp != _stamp() or stored_digest != data_digest:
+    racy = status.st_mtime_ns >= vouched_ns - RACY_SECONDS * 1_000_000_000
+    if racy or tuple(signature) != _signature(status):
         return None
-    return places, extra, blocks
+    return str(data_digest)
+
+
+def vouch(catalogue: Path, status: os.stat_result, data_digest: str) -> None:
+    """Remember that a file with this ``status`` (taken before its bytes were read) held
+    content of ``data_digest``. Any later change to the file changes its stat."""
+    if not enabled():
+        return
+    with contextlib.suppress(Exception):
+        entry = _entry_path(catalogue).with_suffix(".stat")
+        _write_pickle(entry, (data_digest, _signature(status), time.time_ns()))
 
 
 def _remove_stale_temp_files(folder: Path) -> None:
@@ -118,6 +182,21 @@ def _remove_stale_temp_files(folder: Path) -> None:
                 temp.unlink()
 
 
+def _write_pickle(entry: Path, value: object) -> None:
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=entry.parent)
+    try:
+        with os.fdopen(fd, "wb") as stream, _no_gc():
+            pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler.dispatch_table = _DISPATCH
+            pickler.dump(value)
+        os.replace(temp, entry)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
 def put(
     catalogue: Path,
     data_digest: str,
@@ -125,23 +204,22 @@ def put(
     extra: dict[str, Any],
     blocks: Blocks,
 ) -> None:
-    """Store an entry; failures are ignored (the cache is only an optimisation)."""
+    """Store an entry; failures are ignored (the cache is only an optimisation). The
+    places and the blocks go to two files, so that reading commands load only places."""
     if not enabled():
         return
     try:
         entry = _entry_path(catalogue)
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=entry.parent)
-        try:
-            with os.fdopen(fd, "wb") as stream, _no_gc():
-                pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
-                pickler.dispatch_table = _DISPATCH
-                pickler.dump((_stamp(), data_digest, places, extra, dict(blocks)))
-            os.replace(temp, entry)
-            _remove_stale_temp_files(entry.parent)
-        except BaseException:
+        _write_pickle(entry, (_stamp(), data_digest, places, extra))
+        known = [blocks.get(place.id) for place in places]
+        if places and all(
+            pair is not None and pair[0] is place for pair, place in zip(known, places, strict=True)
+        ):
+            block_texts = tuple(pair[1] for pair in known if pair is not None)
+            _write_pickle(entry.with_suffix(".blocks"), (_stamp(), data_digest, block_texts))
+        else:
             with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise
+                entry.with_suffix(".blocks").unlink()
+        _remove_stale_temp_files(entry.parent)
     except Exception:
         pass

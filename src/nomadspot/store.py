@@ -141,20 +141,46 @@ def _decode_utf8(data: bytes, path: Path) -> str:
         ) from error
 
 
-def load(path: Path) -> Catalogue | None:
+def load(path: Path, *, for_writing: bool = False) -> Catalogue | None:
     """The catalogue at ``path``, or None when there is no file there yet. A parsed copy
-    in the cache is used when it matches the file's exact bytes."""
-    data = read_bytes(path)
-    if data is None:
+    in the cache is used when it matches the file's exact bytes; ``for_writing`` also
+    loads each place's TOML text, so that a write re-serialises only what changed."""
+    status = _stat(path)
+    if status is None:
         return None
-    data_digest = cache.digest(data)
-    cached = cache.get(path, data_digest)
+    data_digest = cache.trusted_digest(path, status)
+    data = None
+    if data_digest is None:
+        data = read_bytes(path)
+        if data is None:
+            return None
+        data_digest = cache.digest(data)
+    cached = cache.get(path, data_digest, with_blocks=for_writing)
     if cached is not None:
+        if data is not None:
+            cache.vouch(path, status, data_digest)
         places, extra, blocks = cached
         return Catalogue(places, extra, path, blocks=blocks)
+    if data is None:  # the stat vouched for a digest that has no entry any more
+        data = read_bytes(path)
+        if data is None:
+            return None
+        data_digest = cache.digest(data)
     catalogue = parse(_decode_utf8(data, path), path)
     cache.put(path, data_digest, catalogue.places, catalogue.extra, {})
+    cache.vouch(path, status, data_digest)
     return catalogue
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    """The file's status (taken before its bytes are read), or None when it is missing.
+    Other errors are left to ``read_bytes``, which names them."""
+    try:
+        return path.stat()
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return os.stat_result((0,) * 10)  # never matches a vouched signature
 
 
 def example() -> Catalogue:
@@ -393,7 +419,7 @@ def update(path: Path, change: Callable[[Catalogue], tuple[Catalogue, T]]) -> T:
     only when the places changed; a catalogue that does not load is never written."""
     with locked(path):
         remove_stale_temp_files(path)
-        current = load(path) or Catalogue(path=path)
+        current = load(path, for_writing=True) or Catalogue(path=path)
         new, result = change(current)
         if new.places != current.places or new.extra != current.extra or not path.exists():
             save(path, new)
@@ -413,6 +439,7 @@ def save(path: Path, catalogue: Catalogue) -> None:
     refuse_unloadable(catalogue, blocks)
     data = text.encode("utf-8")
     write_atomic(path, data)
+    # Not vouched for by its stat here: the next read hashes the file once, then vouches.
     cache.put(path, cache.digest(data), catalogue.places, catalogue.extra, blocks)
 
 
