@@ -337,6 +337,21 @@ def test_known_failures_are_reported_before_strict_unknowns() -> None:
     }
 
 
+def test_nearer_ranks_first_even_when_the_shown_scores_are_equal() -> None:
+    """Scores are shown to 2 decimals, but the order follows the exact score: in a
+    2 km radius every café shows the same score, and the nearest still comes first."""
+    here = Participant("here", 48.8566, 2.3522)
+    cafes = [
+        place("a-far", name="Aaa", kind=Kind.CAFE, lat=48.8611, lon=2.3522),  # 0.5 km
+        place("b-near", name="Zzz", kind=Kind.CAFE, lat=48.8584, lon=2.3522),  # 0.2 km
+        place("c-mid", name="Ccc", kind=Kind.CAFE, lat=48.8593, lon=2.3522),  # 0.3 km
+    ]
+    ranking = rank(cafes, Meeting(near=(here,), radius_km=2.0))
+    assert [r.place.id for r in ranking.results] == ["b-near", "c-mid", "a-far"]
+    scores = [r.score for r in ranking.results]
+    assert scores[0] == scores[1]  # 0.2 and 0.3 km: the same rounded score, still in order
+
+
 def test_ties_by_name_then_id() -> None:
     names = ["Zèbre", "élan", "Alpha", "Eden"]
     places = [place(f"p{number}", name=name) for number, name in enumerate(names)]

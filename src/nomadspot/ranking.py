@@ -19,7 +19,8 @@
    distance, fit, closing margin, rating, wifi), ``W`` is the sum of their weights, and
    ``n = max(weights.needs, W)``: one confirmed requirement outweighs all soft criteria
    together, so fewer unknowns always means a higher score, and ranks and scores agree.
-4. Order: fewer unknown requirements, higher score (to 2 decimals), then name (case- and
+4. Order: fewer unknown requirements, higher exact score (shown rounded to 2 decimals: a
+   café 200 m away ranks above one 500 m away even when both show 0.44), then name (case- and
    accent-insensitive), then id. Deterministic, and independent of the input order.
 
 Choices for unknowns (documented in the README):
@@ -311,6 +312,7 @@ class _Query:
 class _Candidate:
     place: Place
     band: int
+    exact: float
     score: float
     distance_km: float | None
     open: bool | None
@@ -560,6 +562,7 @@ def _score(
     return _Candidate(
         place=place,
         band=band,
+        exact=exact,
         score=score,
         distance_km=None if distance is None else round(distance, 1),
         open=None if check is None or check.state != "open" else True,
@@ -586,7 +589,7 @@ def rank(places: Iterable[Place], meeting: Meeting, weights: Weights = DEFAULT_W
             excluded.append(Exclusion(place, verdict))
         else:
             candidates.append(verdict)
-    candidates.sort(key=lambda c: (c.band, -c.score, *_order(c.place)))
+    candidates.sort(key=lambda c: (c.band, -c.exact, *_order(c.place)))
     excluded.sort(key=lambda e: (*_order(e.place), e.reason))
     results = tuple(
         Result(
