@@ -73,8 +73,10 @@ def participant(
         raise _ambiguous_place(where, by_name)
     if by_name:
         return _from_place(where, by_name[0])
-    from nomadspot.gazetteer import resolve_city
+    from nomadspot.gazetteer import index_path, resolve_city
 
+    if not index_path().exists():
+        note("note: building the offline town index (once, a few seconds)...")
     try:
         found = resolve_city(where, default_country)
     except UsageError:
@@ -133,6 +135,11 @@ def meeting(
             duration = (
                 timeparse.parse_duration(duration_text) if duration_text else DEFAULT_DURATION
             )
+    if start is not None and dt.datetime.max - start < duration:
+        raise UsageError(
+            f"--at {at!r}: the meeting would end after the year 9999",
+            hint="give a date and time within the coming years",
+        )
     typed_country = request.country or _text(defaults.get("country"))
     country = typed_country.strip().upper() if typed_country else None
     if country is not None and not re.fullmatch(r"[A-Z]{2}", country):
