@@ -361,6 +361,19 @@ def test_check_on_a_valid_catalogue(cli: Cli) -> None:
     assert result.stdout == "" and "0 errors" in result.stderr
 
 
+def test_check_warns_about_hours_kept_as_given(cli: Cli, catalogue_path: Path) -> None:
+    catalogue_path.parent.mkdir(parents=True)
+    catalogue_path.write_text(
+        'version = 1\n[[place]]\nid = "p"\nname = "P"\nkind = "cafe"\ncity = "Lyon"\n'
+        'opening_hours_raw = "8h-18h sauf lundi"\n',
+        encoding="utf-8",
+    )
+    result = cli("check")  # a warning alone: exit 0
+    assert result.stdout.startswith("warning: place p, field 'opening_hours_raw': ")
+    assert "'8h-18h sauf lundi' kept as given" in result.stdout
+    assert "0 errors, 1 warning" in result.stderr
+
+
 def test_commands_on_a_broken_file_exit_3_and_leave_it(cli: Cli, catalogue_path: Path) -> None:
     catalogue_path.parent.mkdir(parents=True)
     catalogue_path.write_bytes(b"version = 1\n[[place]\n")

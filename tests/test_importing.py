@@ -185,15 +185,42 @@ def test_flattened_osm_export() -> None:
     assert_loadable(batch.places)
 
 
-def test_unparsable_hours_are_kept_raw_and_counted() -> None:
+def test_unparsable_hours_are_tidied_or_kept_raw_and_counted() -> None:
     batch = load("paris-cafes-flat.geojson", locate=paris_only)
     places = by_source(batch)
-    assert batch.raw_hours == 2
-    en_dash = places["osm:node/1000000004"]
-    assert en_dash.opening_hours is None
-    assert en_dash.opening_hours_raw == "Mo-Fr 08:00–12:00,12:30–18:00; Sa-Su 09:00–19:00"
+    assert batch.raw_hours == 1
+    en_dash = places["osm:node/1000000004"]  # typographic dashes: tidied, then it parses
+    assert en_dash.opening_hours == "Mo-Fr 08:00-12:00,12:30-18:00; Sa-Su 09:00-19:00"
+    assert en_dash.opening_hours_raw is None
     assert places["osm:node/1000000005"].opening_hours_raw == "Mo-Fr 08:00-19:00 / Sa 09:00-19:00"
+    assert places["osm:node/1000000005"].opening_hours is None
     assert places["osm:node/1000000001"].opening_hours_raw is None
+
+
+@pytest.mark.parametrize(
+    ("given", "tidy"),
+    [
+        ("Mo-Fr 08:00\u201318:00", "Mo-Fr 08:00-18:00"),
+        ("Mo-Fr 08:00 - 18:00", "Mo-Fr 08:00-18:00"),
+        ("Tu-Su 13:00-19:00;", "Tu-Su 13:00-19:00"),
+        ("Mo 10:00-12:00 ;Tu  10:00-12:00 ; ", "Mo 10:00-12:00; Tu 10:00-12:00"),
+        ("Mo-Fr 08:00-18:00", "Mo-Fr 08:00-18:00"),
+    ],
+)
+def test_tidy_hours_only_fixes_typography(given: str, tidy: str) -> None:
+    assert importing.tidy_hours(given) == tidy
+
+
+def test_hours_that_only_parse_once_tidied_are_imported_tidied() -> None:
+    data = "name,kind,city,opening_hours\nDash,cafe,Lyon,Mo-Fr 08:00\u201318:00\n"
+    data += "Words,cafe,Lyon,8h-18h sauf lundi\n"
+    batch = parse_import(data.encode(), Path("places.csv"), ImportOptions())
+    hours = {p.name: (p.opening_hours, p.opening_hours_raw) for p in batch.places}
+    assert hours == {
+        "Dash": ("Mo-Fr 08:00-18:00", None),
+        "Words": (None, "8h-18h sauf lundi"),
+    }
+    assert batch.raw_hours == 1
 
 
 def test_bakeries_need_a_kind() -> None:

@@ -404,9 +404,21 @@ class NewerVersion(Exception):
 
 def warnings(places: Iterable[Place]) -> list[Problem]:
     """What a valid catalogue may still hold that a person should look at: amenity keys
-    nomadspot does not know (kept, never dropped)."""
+    nomadspot does not know (kept, never dropped), and imported hours that do not parse
+    (kept as ``opening_hours_raw``; ``find`` counts such hours as unknown)."""
     found = []
     for place in places:
+        if place.opening_hours_raw is not None and place.opening_hours is None:
+            found.append(
+                Problem(
+                    place.id,
+                    "opening_hours_raw",
+                    f"{place.opening_hours_raw!r} kept as given, does not parse: hours "
+                    "count as unknown (set them with: nomadspot edit "
+                    f"{place.id} --hours ...)",
+                    error=False,
+                )
+            )
         for key in place.amenities:
             if key not in AMENITY_KEYS:
                 found.append(

@@ -147,8 +147,11 @@ def apply(place: Place, fields: Fields) -> Place:
         changes["lat"] = fields.lat
     if fields.lon is not None:
         changes["lon"] = fields.lon
-    for key, high in (("seats", MAX_SEATS), ("meeting_room_seats", MAX_SEATS),
-                      ("wifi_mbps", MAX_WIFI_MBPS)):
+    for key, high in (
+        ("seats", MAX_SEATS),
+        ("meeting_room_seats", MAX_SEATS),
+        ("wifi_mbps", MAX_WIFI_MBPS),
+    ):
         value = getattr(fields, key)
         if value is not None:
             if not 0 <= value <= high:  # also false for nan
