@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import sys
 from pathlib import Path
@@ -138,4 +139,44 @@ from nomadspot.cli import interop as _interop  # noqa: E402,F401
 
 
 def main() -> None:
-    app()
+    app_for(sys.argv[1:])()
+
+
+def app_for(args: list[str]) -> typer.Typer:
+    """The app with only the command being run. Typer builds the options of every command
+    at start-up, which one run does not need (a sixth of the start-up time of 'nomadspot
+    list'). Help, completion, a mistyped command and anything unusual get the whole app."""
+    if any(name.startswith("_NOMADSPOT_COMPLETE") for name in os.environ):
+        return app
+    name = command_name(args)
+    if name is None:
+        return app
+    from typer.main import get_command_name
+
+    chosen = [
+        info
+        for info in app.registered_commands
+        if (info.name or get_command_name(getattr(info.callback, "__name__", ""))) == name
+    ]
+    if len(chosen) != 1:
+        return app
+    lean = copy.copy(app)
+    lean.registered_commands = chosen
+    return lean
+
+
+def command_name(args: list[str]) -> str | None:
+    """The command in ``args`` after the global options, or None when there is none (or
+    a global option such as --help or --version comes first)."""
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--catalogue":
+            index += 2
+        elif arg.startswith("--catalogue="):
+            index += 1
+        elif arg.startswith("-"):
+            return None
+        else:
+            return arg
+    return None
