@@ -414,3 +414,23 @@ def test_debug_shows_the_traceback(
     monkeypatch.setenv("NOMADSPOT_DEBUG", "1")
     result = cli("show", "nothing-here", code=1)
     assert "Traceback" in result.stderr
+
+
+def test_json_is_one_line_in_a_pipe_and_indented_on_a_terminal(cli: Cli) -> None:
+    import io
+
+    from nomadspot.output import Sink
+    from nomadspot.output.plain import JsonRenderer
+    from nomadspot.store import example
+
+    piped = cli("list", "--format", "json").stdout  # CliRunner's stdout is no terminal
+    assert piped.count("\n") == 1 and json.loads(piped)[0]["id"]
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    JsonRenderer(Sink(screen)).places(example().places[:1])
+    assert screen.getvalue().startswith('[\n  {\n    "id": ')
+    assert len(json.loads(screen.getvalue())) == 1
