@@ -9,6 +9,7 @@ from functools import lru_cache
 # Separators that people type interchangeably: "Neuilly-sur-Seine", "neuilly sur seine",
 # "l'Orne", "l’Orne". Whitespace of every kind is handled by str.split().
 _SEPARATORS = str.maketrans(dict.fromkeys("-_'’‘`.,/", " "))
+_ASCII_SEPARATORS = bytes.maketrans(b"-_'`.,/", b"       ")
 
 
 def strip_accents(text: str) -> str:
@@ -20,8 +21,8 @@ def fold(text: str) -> str:
     """Case-, accent- and separator-insensitive key: ``"Neuilly-sur-Seine"``,
     ``"neuilly sur seine"`` and ``"NEUILLY SUR SEINE"`` all fold to ``"neuilly sur seine"``;
     ``"d'hôtel"`` folds to ``"d hotel"``, ``"Œuvre"`` to ``"oeuvre"``."""
-    if text.isascii():  # the common case, about three times faster
-        return " ".join(text.lower().translate(_SEPARATORS).split())
+    if text.isascii():  # the common case, several times faster (bytes.translate is C)
+        return " ".join(text.lower().encode().translate(_ASCII_SEPARATORS).decode().split())
     # Decompose before and after case folding: "𝑨" only becomes "A" by NFKD, and
     # casefold can yield letters that decompose again.
     folded = strip_accents(strip_accents(text).casefold()).replace("œ", "oe")
