@@ -86,3 +86,32 @@ def test_catalogue_location_resolution(tmp_path: Path, variable: str) -> None:
         )
     assert result.returncode == 0, result.stderr
     assert other.exists()
+
+
+def complete(words: str) -> str:
+    """What zsh completion offers for the command line ``words`` (Typer's protocol)."""
+    result = run(env={"_NOMADSPOT_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": words})
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    return result.stdout
+
+
+def test_completion_offers_ids_cities_kinds_and_amenities(catalogue_path: Path) -> None:
+    run("add", "La Pépinière", "--kind", "pepiniere", "--city", "Vienne")
+    run("add", "Le Comptoir", "--kind", "brasserie", "--city", "Lyon")
+    assert '"la-pepiniere-vienne":"La Pépinière, Vienne"' in complete("nomadspot show la")
+    assert "le-comptoir-lyon" not in complete("nomadspot show la")
+    assert '"Vienne"' in complete("nomadspot find --city V")
+    assert '"Lyon"' in complete("nomadspot list --city ")
+    assert '"coworking"' in complete("nomadspot find --kind cow")
+    assert '"projector"' in complete("nomadspot find --need pro")
+    assert '"meeting_room"' in complete("nomadspot add X --amenity meet")
+    assert '"show"' in complete("nomadspot sh")
+
+
+def test_completion_reads_the_catalogue_given_by_the_global_option(
+    catalogue_path: Path, tmp_path: Path
+) -> None:
+    other = tmp_path / "other.toml"
+    run("--catalogue", str(other), "add", "Hôtel de la Gare", "--kind", "hotel", "--city", "Givors")
+    offered = complete(f"nomadspot --catalogue {other} show h")
+    assert "hotel-de-la-gare-givors" in offered
