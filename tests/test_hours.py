@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -207,6 +208,38 @@ def test_sun_times_use_the_place_coordinates() -> None:
     assert check.closes_at is not None
     assert dt.time(16, 45) < check.closes_at.time() < dt.time(17, 15)
     assert check.closes_at.tzinfo is None
+
+
+@pytest.mark.parametrize("index", ["gazetteer", "library"])
+def test_sun_times_with_the_zone_from_either_source(
+    index: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The zone comes from the gazetteer's index when it is built, else from the
+    library's own look-up: the same sun times either way."""
+    from nomadspot import gazetteer
+
+    if index == "gazetteer":
+        gazetteer.ensure_index()
+    else:
+        monkeypatch.setattr(gazetteer, "index_path", lambda: tmp_path / "not-built.sqlite")
+    hours._parsed.clear()
+    hours._check_cached.cache_clear()
+    paris = place(opening_hours="sunrise-sunset", lat=48.8566, lon=2.3522)
+    early = dt.datetime(2026, 11, 24, 7, 50)  # after the default 07:00 "sunrise"
+    assert hours.check_window(paris, early, early + HOUR).state == "closed"  # sunrise ~08:12
+    check = hours.check_window(paris, TUESDAY, TUESDAY + HOUR)
+    assert check.state == "open" and check.closes_at is not None
+    assert dt.time(16, 50) < check.closes_at.time() < dt.time(17, 10)  # sunset ~17:01
+
+
+def test_nearby_places_share_one_parse_of_sun_times() -> None:
+    hours._parsed.clear()
+    hours._check_cached.cache_clear()
+    here = place(opening_hours="Mo-Su sunrise-sunset", lat=48.8566, lon=2.3300)
+    there = place(opening_hours="Mo-Su sunrise-sunset", lat=48.8590, lon=2.3360)  # 500 m
+    for spot in (here, there):
+        assert hours.check_window(spot, TUESDAY, TUESDAY + HOUR).state == "open"
+    assert len([key for key in hours._parsed if key[0] == "Mo-Su sunrise-sunset"]) == 1
 
 
 # --- a week --------------------------------------------------------------------------------

@@ -8,8 +8,10 @@ place is. Expressions are parsed with the place's country for public holidays ("
 is closed on 25 December in France) and with ``auto_country=False`` and
 ``auto_timezone=False``, so the answer never depends on where the program runs. Only
 expressions that use solar times (``sunrise``, ``sunset``, ``dawn``, ``dusk``) are given
-the place's coordinates, and then the time zone those coordinates lie in (an offline
-lookup inside the library) so that sun times are right; naive times are still read as the
+the place's coordinates (rounded to 0.1 degree, so that a town's places share one parse),
+and then the time zone those coordinates lie in, from the gazetteer's index when it is
+built (else the library's own offline look-up, 0.2 s and 100 MB on first use), so that
+sun times are right; naive times are still read as the
 place's local time and answers are given back as naive local times. Without coordinates
 the library's default sun times apply (sunrise 06:00, sunset 18:00).
 
@@ -205,8 +207,19 @@ def _build(expression: str, country: str | None, coords: Coords | None) -> Openi
             return opening_hours.OpeningHours(
                 expression, country=country, auto_country=False, auto_timezone=False
             )
-        # The library only applies coordinates to sun times when it also looks up their
-        # time zone (offline); naive times are then read in that zone.
+        # The library only applies coordinates to sun times with auto_timezone; its own
+        # time zone look-up costs ~170 ms and ~100 MB on first use, so the zone comes
+        # from the gazetteer's index when it is there (the library then skips its own).
+        zone = _zone(country, coords)
+        if zone is not None:
+            return opening_hours.OpeningHours(
+                expression,
+                timezone=zone,
+                country=country,
+                coords=coords,
+                auto_country=False,
+                auto_timezone=True,
+            )
         return opening_hours.OpeningHours(
             expression, country=country, coords=coords, auto_country=False, auto_timezone=True
         )
@@ -221,14 +234,34 @@ def _build(expression: str, country: str | None, coords: Coords | None) -> Openi
     return None
 
 
+def _zone(country: str | None, coords: Coords) -> Any:
+    """The place's time zone from the gazetteer's index, or None (index not built yet, or
+    no answer): building the index is for commands that need towns, not for hours."""
+    if not country:
+        return None
+    try:
+        from zoneinfo import ZoneInfo
+
+        from nomadspot import gazetteer
+
+        if not gazetteer.index_path().exists():
+            return None
+        name = gazetteer.country_timezone(country, *coords)
+        return ZoneInfo(name) if name else None
+    except Exception:  # a missing zone or an unreadable index: the library looks it up
+        return None
+
+
 def _coords_of(place: Place) -> Coords | None:
+    """Coordinates for sun times, rounded to 0.1 degree (about 11 km: sunrise and sunset
+    move by under a minute), so that the places of a town share one parsed expression."""
     coords = place.coordinates
     if coords is None:
         return None
     lat, lon = coords
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         return None
-    return (round(lat, 4), round(lon, 4))
+    return (round(lat, 1), round(lon, 1))
 
 
 def _naive(moment: dt.datetime) -> dt.datetime:
