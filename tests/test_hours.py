@@ -210,15 +210,18 @@ def test_sun_times_use_the_place_coordinates() -> None:
     assert check.closes_at.tzinfo is None
 
 
-@pytest.mark.parametrize("index", ["gazetteer", "library"])
-def test_sun_times_with_the_zone_from_either_source(
-    index: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+@pytest.mark.parametrize("source", ["zone.tab", "gazetteer", "library"])
+def test_sun_times_with_the_zone_from_any_source(
+    source: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """The zone comes from the gazetteer's index when it is built, else from the
-    library's own look-up: the same sun times either way."""
+    """The zone comes from the tz database's zone.tab when the country has one zone, else
+    from the gazetteer's index when it is built, else from the library's own look-up:
+    the same sun times whichever answers."""
     from nomadspot import gazetteer
 
-    if index == "gazetteer":
+    if source != "zone.tab":
+        monkeypatch.setattr(hours, "_country_zones", dict)
+    if source == "gazetteer":
         gazetteer.ensure_index()
     else:
         monkeypatch.setattr(gazetteer, "index_path", lambda: tmp_path / "not-built.sqlite")

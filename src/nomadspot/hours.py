@@ -9,11 +9,12 @@ is closed on 25 December in France) and with ``auto_country=False`` and
 ``auto_timezone=False``, so the answer never depends on where the program runs. Only
 expressions that use solar times (``sunrise``, ``sunset``, ``dawn``, ``dusk``) are given
 the place's coordinates (rounded to 0.1 degree, so that a town's places share one parse),
-and then the time zone those coordinates lie in, from the gazetteer's index when it is
-built (else the library's own offline look-up, 0.2 s and 100 MB on first use), so that
-sun times are right; naive times are still read as the
-place's local time and answers are given back as naive local times. Without coordinates
-the library's default sun times apply (sunrise 06:00, sunset 18:00).
+and then the time zone those coordinates lie in (the country's only zone in the tz
+database, or the gazetteer's answer when its index is built, else the library's own
+offline look-up, 0.2 s and 100 MB on first use), so that sun times are right; naive
+times are still read as the place's local time and answers are given back as naive local
+times. Without coordinates the library's default sun times apply (sunrise 07:00, sunset
+19:00).
 
 A country the library has no holiday calendar for is treated as having no public holidays.
 Parsed expressions are cached per (expression, country[, coordinates]): many places share
@@ -235,13 +236,17 @@ def _build(expression: str, country: str | None, coords: Coords | None) -> Openi
 
 
 def _zone(country: str | None, coords: Coords) -> Any:
-    """The place's time zone from the gazetteer's index, or None (index not built yet, or
-    no answer): building the index is for commands that need towns, not for hours."""
+    """The place's time zone, or None to let the library look it up: the only zone of its
+    country in the system's tz database (zone.tab), else the gazetteer's answer when its
+    index is built (building it is for commands that need towns, not for hours)."""
     if not country:
         return None
     try:
         from zoneinfo import ZoneInfo
 
+        zones = _country_zones().get(country.upper(), ())
+        if len(zones) == 1:
+            return ZoneInfo(zones[0])
         from nomadspot import gazetteer
 
         if not gazetteer.index_path().exists():
@@ -250,6 +255,28 @@ def _zone(country: str | None, coords: Coords) -> Any:
         return ZoneInfo(name) if name else None
     except Exception:  # a missing zone or an unreadable index: the library looks it up
         return None
+
+
+@lru_cache(maxsize=1)
+def _country_zones() -> dict[str, tuple[str, ...]]:
+    """Country code to its zones, from the tz database's zone.tab (empty when the system
+    has none, as on Windows)."""
+    import zoneinfo
+    from pathlib import Path
+
+    for folder in zoneinfo.TZPATH:
+        table = Path(folder) / "zone.tab"
+        try:
+            lines = table.read_text(encoding="utf-8").splitlines()
+        except OSError:
+            continue
+        zones: dict[str, list[str]] = {}
+        for line in lines:
+            fields = line.split("\t")
+            if len(fields) >= 3 and not line.startswith("#"):
+                zones.setdefault(fields[0], []).append(fields[2])
+        return {country: tuple(names) for country, names in zones.items()}
+    return {}
 
 
 def _coords_of(place: Place) -> Coords | None:
