@@ -434,3 +434,25 @@ def test_json_is_one_line_in_a_pipe_and_indented_on_a_terminal(cli: Cli) -> None
     JsonRenderer(Sink(screen)).places(example().places[:1])
     assert screen.getvalue().startswith('[\n  {\n    "id": ')
     assert len(json.loads(screen.getvalue())) == 1
+
+
+def test_show_gives_real_sun_times_for_the_place(cli: Cli) -> None:
+    cli(
+        "add",
+        "Parc",
+        "--kind",
+        "other",
+        "--city",
+        "Paris",
+        "--lat",
+        "48.8566",
+        "--lon",
+        "2.3522",
+        "--hours",
+        "Mo-Su sunrise-sunset",
+    )
+    week = json.loads(cli("show", "parc-paris", "--format", "json").stdout)["week"]
+    # Monday 23 November 2026 in Paris: sunrise about 08:11, sunset about 17:02 (not the
+    # library's default 07:00-19:00).
+    assert week[0]["date"] == "2026-11-23"
+    assert week[0]["hours"].startswith("08:1") and "17:0" in week[0]["hours"]

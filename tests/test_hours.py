@@ -235,14 +235,34 @@ def test_sun_times_with_the_zone_from_any_source(
     assert dt.time(16, 50) < check.closes_at.time() < dt.time(17, 10)  # sunset ~17:01
 
 
-def test_nearby_places_share_one_parse_of_sun_times() -> None:
+def test_nearby_places_share_one_parse_of_sun_times(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Coordinates for sun times are rounded to 0.1 degree: places a few hundred metres
+    apart share one parse (one time zone look-up), and the verdict is still right."""
     hours._parsed.clear()
     hours._check_cached.cache_clear()
-    here = place(opening_hours="Mo-Su sunrise-sunset", lat=48.8566, lon=2.3300)
-    there = place(opening_hours="Mo-Su sunrise-sunset", lat=48.8590, lon=2.3360)  # 500 m
+    built: list[tuple[str, str | None, hours.Coords | None]] = []
+    build = hours._build
+
+    def counting_build(expression: str, country: str | None, coords: hours.Coords | None) -> object:
+        built.append((expression, country, coords))
+        return build(expression, country, coords)
+
+    monkeypatch.setattr(hours, "_build", counting_build)
+    expression = "Mo-Su sunrise-sunset"
+    here = place(opening_hours=expression, lat=48.8566, lon=2.3300)
+    there = place(opening_hours=expression, lat=48.8590, lon=2.3360)  # 500 m away
+    noon = dt.datetime(2026, 11, 24, 12, 0)
+    night = dt.datetime(2026, 11, 24, 23, 0)
     for spot in (here, there):
-        assert hours.check_window(spot, TUESDAY, TUESDAY + HOUR).state == "open"
-    assert len([key for key in hours._parsed if key[0] == "Mo-Su sunrise-sunset"]) == 1
+        assert hours.check_window(spot, noon, noon + HOUR).state == "open"
+        assert hours.check_window(spot, night, night + HOUR).state == "closed"
+    # Any caller's coordinates are rounded the same way, not only a place's.
+    assert hours.check(expression, "FR", noon, noon + HOUR, (48.8611, 2.3412)).state == "open"
+    hours.week(expression, "FR", noon.date(), (48.8520, 2.3290))
+    assert [call for call in built if call[0] == expression] == [(expression, "FR", (48.9, 2.3))]
+    assert [key for key in hours._parsed if key[0] == expression] == [
+        (expression, "FR", (48.9, 2.3))
+    ]
 
 
 # --- a week --------------------------------------------------------------------------------

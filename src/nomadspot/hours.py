@@ -8,17 +8,24 @@ place is. Expressions are parsed with the place's country for public holidays ("
 is closed on 25 December in France) and with ``auto_country=False`` and
 ``auto_timezone=False``, so the answer never depends on where the program runs. Only
 expressions that use solar times (``sunrise``, ``sunset``, ``dawn``, ``dusk``) are given
-the place's coordinates (rounded to 0.1 degree, so that a town's places share one parse),
-and then the time zone those coordinates lie in (the country's only zone in the tz
-database, or the gazetteer's answer when its index is built, else the library's own
-offline look-up, 0.2 s and 100 MB on first use), so that sun times are right; naive
-times are still read as the place's local time and answers are given back as naive local
-times. Without coordinates the library's default sun times apply (sunrise 07:00, sunset
-19:00).
+the place's coordinates (rounded to 0.1 degree, see below) and then the time zone those
+coordinates lie in (the country's only zone in the tz database, or the gazetteer's answer
+when its index is built, else the library's own offline look-up, 0.2 s and 100 MB on
+first use), so that sun times are right; naive times are still read as the place's local
+time and answers are given back as naive local times. Without coordinates the library's
+default sun times apply (sunrise 07:00, sunset 19:00).
 
 A country the library has no holiday calendar for is treated as having no public holidays.
 Parsed expressions are cached per (expression, country[, coordinates]): many places share
-the same hours.
+the same hours. The coordinates of solar expressions are rounded to 0.1 degree (a grid of
+about 11 km: rounding moves a point by at most 0.05 degree, 5.6 km), for the cache key
+and for the library alike, whoever passes them (``check``, ``check_window``, ``week``).
+Sun times move by 4 minutes per degree of longitude, so by at most 12 seconds, and by
+about as much with latitude at 45-50 degrees north (up to about 40 seconds at 60 degrees
+in winter); the library gives them to the minute anyway. Without the rounding, each
+place with solar hours would be a parse and a time zone look-up of its own; with it, a
+town's places share one. Beyond the polar circles (midnight sun, polar night) the shift
+can be larger; few places there open by the sun.
 """
 
 from __future__ import annotations
@@ -49,6 +56,7 @@ HOURS_UNKNOWN = "hours unknown"
 MAX_EXPRESSION_LENGTH = 2_000  # longer values are refused: no real place needs more
 _MAX_CACHED = 10_000
 _SOLAR = re.compile(r"sunrise|sunset|dawn|dusk", re.IGNORECASE)
+_SUN_DECIMALS = 1  # coordinates for sun times: 0.1 degree (see the module docstring)
 _DAY = dt.timedelta(days=1)
 _ALWAYS_RAISE = (KeyboardInterrupt, SystemExit, GeneratorExit)
 
@@ -182,9 +190,10 @@ def _needs_coords(expression: str) -> bool:
 
 def _parse(expression: str, country: str | None, coords: Coords | None) -> OpeningHours | None:
     """The parsed expression, or None when it does not parse. ``coords`` only matter for
-    solar times and are dropped otherwise (so the cache is shared)."""
-    if coords is not None and not _needs_coords(expression):
-        coords = None
+    solar times and are dropped otherwise (so the cache is shared); for solar times they
+    are rounded to ``_SUN_DECIMALS``, in the cache key and for the library."""
+    if coords is not None:
+        coords = _sun_coords(coords) if _needs_coords(expression) else None
     country = country.upper() if country else None
     key = (expression, country, coords)
     try:
@@ -279,16 +288,21 @@ def _country_zones() -> dict[str, tuple[str, ...]]:
     return {}
 
 
+def _sun_coords(coords: Coords) -> Coords | None:
+    """Coordinates for sun times, rounded to 0.1 degree so that the places of a town share
+    one parsed expression (sun times move by well under a minute); None when out of range."""
+    lat, lon = coords
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):  # NaN included
+        return None
+    return (round(lat, _SUN_DECIMALS), round(lon, _SUN_DECIMALS))
+
+
 def _coords_of(place: Place) -> Coords | None:
-    """Coordinates for sun times, rounded to 0.1 degree (about 11 km: sunrise and sunset
-    move by under a minute), so that the places of a town share one parsed expression."""
+    """The place's coordinates for sun times (rounded by ``_parse``), None when unusable."""
     coords = place.coordinates
     if coords is None:
         return None
-    lat, lon = coords
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        return None
-    return (round(lat, 1), round(lon, 1))
+    return _sun_coords(coords)
 
 
 def _naive(moment: dt.datetime) -> dt.datetime:
@@ -460,6 +474,13 @@ def _day_text(parsed: OpeningHours, day: dt.date) -> str:
             hours = "unknown " + hours
         parts.append(_with_comments(hours, [comment]))
     return ", ".join(parts) if parts else "closed"
+
+
+def place_week(place: Place, start: dt.date) -> list[tuple[dt.date, str]]:
+    """``week`` for a place: its hours, country and (for sun times) coordinates."""
+    if not place.opening_hours:
+        return []
+    return week(place.opening_hours, place.country_or_default, start, _coords_of(place))
 
 
 def week(

@@ -314,7 +314,7 @@ def show(ctx: typer.Context, ref: RefArgument, format: FormatOption = None) -> N
     place = refs.resolve(ref, run.read_catalogue().places)
     week = None
     if place.opening_hours:
-        week = hours.week(place.opening_hours, place.country_or_default, clock.today())
+        week = hours.place_week(place, clock.today())
     renderer.place(place, week)
 
 
