@@ -216,7 +216,7 @@ def serialise(catalogue: Catalogue) -> tuple[str, dict[str, tuple[Place, str]]]:
     parts = [header]
     for place in catalogue.places:
         known = catalogue.blocks.get(place.id)
-        if known is not None and known[0] == place:
+        if known is not None and (known[0] is place or known[0] == place):
             block = known[1]
         else:
             block = _place_block(tomli_w.dumps({"place": codec.encode_place(place)}))
