@@ -696,7 +696,7 @@ def test_unknown_or_unreadable_hours_stay_marked(cli: Cli, catalogue_path: Path)
     table = cli("find", "--at", "tue 10:00", "--people", "1", "--format", "table").stdout
     assert "open 08:00–18:00" in table
     none_row = next(line for line in table.splitlines() if " None " in line)
-    assert "?" in none_row
+    assert "hours unknown" in none_row
 
 
 # --- people, budget, distance --------------------------------------------------------------

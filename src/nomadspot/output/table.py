@@ -151,7 +151,7 @@ class TableRenderer:
         table.add_column("kind", no_wrap=True)
         table.add_column("city", overflow="fold", ratio=1)
         table.add_column("distance", justify="right", no_wrap=True)
-        table.add_column("hours", no_wrap=True)
+        table.add_column("window", no_wrap=True)
         if needs:
             table.add_column("needs", no_wrap=True)
         table.add_column("score", justify="right", no_wrap=True)
@@ -163,10 +163,8 @@ class TableRenderer:
                 text(place.kind.value),
                 text(place.city),
                 text("" if result.distance_km is None else f"{result.distance_km:.1f} km"),
-                # "open 08:30–18:00" when open; "?" for unknown hours, as in the needs.
-                text(result.window, "green")
-                if result.open
-                else text(UNKNOWN if result.window else "", "yellow"),
+                # "open 08:30–18:00", or "hours unknown" (closed places are excluded)
+                text(result.window, "green" if result.open else "yellow"),
             ]
             if needs:
                 marks = Text()
