@@ -18,6 +18,7 @@ import pytest
 import tomli_w
 
 from .conftest import Cli
+from .test_subprocess import run
 
 CAFE_HOURS = "Mo-Su 08:00-18:00; PH off"
 QUERY_KEYS = {
@@ -119,18 +120,6 @@ def one_error_line(stderr: str) -> str:
     assert lines and lines[0].startswith("Error: "), stderr
     assert all(line.startswith("hint: ") for line in lines[1:]), stderr
     return lines[0]
-
-
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "nomadspot", *args],
-        input="",
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-        timeout=60,
-        check=False,
-    )
 
 
 def test_help_names_every_flag_of_the_spec(cli: Cli) -> None:
