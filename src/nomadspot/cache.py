@@ -146,9 +146,9 @@ def _signature(status: os.stat_result) -> tuple[int, ...]:
 def trusted_digest(catalogue: Path, status: os.stat_result) -> str | None:
     """The digest of the file's content when its ``os.stat`` vouches for it, so the file
     need not be read: same size, mtime, ctime, inode and device as when its content was
-    last hashed, and last modified more than ``RACY_SECONDS`` before that (as git's racy
-    check: a write within one timestamp tick of the hashing could keep every stat field).
-    None: read the file and hash it."""
+    last hashed, and last modified more than ``RACY_SECONDS`` before that hashing began
+    (as git's racy check: a write within one timestamp tick of the stat could keep every
+    stat field). None: read the file and hash it."""
     if not enabled():
         return None
     try:
@@ -163,14 +163,15 @@ def trusted_digest(catalogue: Path, status: os.stat_result) -> str | None:
     return str(data_digest)
 
 
-def vouch(catalogue: Path, status: os.stat_result, data_digest: str) -> None:
-    """Remember that a file with this ``status`` (taken before its bytes were read) held
-    content of ``data_digest``. Any later change to the file changes its stat."""
-    if not enabled():
-        return
+def vouch(catalogue: Path, status: os.stat_result, data_digest: str, looked_ns: int) -> None:
+    """Remember that a file with this ``status`` held content of ``data_digest``:
+    ``looked_ns`` is the time just before the stat, which was taken before the bytes were
+    read. A later change to the file changes its stat, or is within the racy window."""
+    if not enabled() or (status.st_ino == 0 and status.st_mtime_ns == 0):
+        return  # no real stat: never vouched for
     with contextlib.suppress(Exception):
         entry = _entry_path(catalogue).with_suffix(".stat")
-        _write_pickle(entry, (data_digest, _signature(status), time.time_ns()))
+        _write_pickle(entry, (data_digest, _signature(status), looked_ns))
 
 
 def _remove_stale_temp_files(folder: Path) -> None:

@@ -145,6 +145,7 @@ def load(path: Path, *, for_writing: bool = False) -> Catalogue | None:
     """The catalogue at ``path``, or None when there is no file there yet. A parsed copy
     in the cache is used when it matches the file's exact bytes; ``for_writing`` also
     loads each place's TOML text, so that a write re-serialises only what changed."""
+    looked_ns = time.time_ns()  # before the stat: see cache.trusted_digest
     status = _stat(path)
     if status is None:
         return None
@@ -158,7 +159,7 @@ def load(path: Path, *, for_writing: bool = False) -> Catalogue | None:
     cached = cache.get(path, data_digest, with_blocks=for_writing)
     if cached is not None:
         if data is not None:
-            cache.vouch(path, status, data_digest)
+            cache.vouch(path, status, data_digest, looked_ns)
         places, extra, blocks = cached
         return Catalogue(places, extra, path, blocks=blocks)
     if data is None:  # the stat vouched for a digest that has no entry any more
@@ -168,7 +169,7 @@ def load(path: Path, *, for_writing: bool = False) -> Catalogue | None:
         data_digest = cache.digest(data)
     catalogue = parse(_decode_utf8(data, path), path)
     cache.put(path, data_digest, catalogue.places, catalogue.extra, {})
-    cache.vouch(path, status, data_digest)
+    cache.vouch(path, status, data_digest, looked_ns)
     return catalogue
 
 
@@ -180,7 +181,7 @@ def _stat(path: Path) -> os.stat_result | None:
     except FileNotFoundError:
         return None
     except OSError:
-        return os.stat_result((0,) * 10)  # never matches a vouched signature
+        return os.stat_result((0,) * 10)  # never vouched for (see cache.vouch)
 
 
 def example() -> Catalogue:
