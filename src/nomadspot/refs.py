@@ -19,28 +19,43 @@ def resolve(ref: str, places: Sequence[Place]) -> Place:
     none: ``NotFoundError`` (exit 1) with the closest names."""
     if not ref.strip():
         raise UsageError("empty place reference", hint="give an id, an id prefix or a name")
+    found = by_id_or_name(ref, places) or by_id_prefix(ref, places)
+    if found is None:
+        raise NotFoundError(f"no place matches {ref!r}", hint=_closest_hint(ref, places))
+    return found
+
+
+def by_id_or_name(ref: str, places: Sequence[Place], *, flag: str = "") -> Place | None:
+    """The place with id ``ref``, else the one place of that name (case and accents
+    ignored), else None. A name several places share raises ``UsageError``; ``flag``
+    (e.g. ``"--near "``) starts its message."""
+    wanted = ref.strip()
     for place in places:
-        if place.id == ref:
+        if place.id == wanted:
             return place
     key = fold(ref)
-    by_name = [place for place in places if fold(place.name) == key]
-    if len(by_name) == 1:
-        return by_name[0]
+    by_name = [place for place in places if key and fold(place.name) == key]
     if len(by_name) > 1:
-        raise _ambiguous(ref, by_name)
-    lowered = ref.lower()
-    by_prefix = [place for place in places if place.id.startswith(lowered)]
-    if len(by_prefix) == 1:
-        return by_prefix[0]
+        raise _ambiguous(ref, by_name, flag)
+    return by_name[0] if by_name else None
+
+
+def by_id_prefix(ref: str, places: Sequence[Place], *, flag: str = "") -> Place | None:
+    """The one place whose id starts with ``ref``, else None; several raise
+    ``UsageError`` as ``by_id_or_name`` does."""
+    prefix = ref.strip().lower()
+    by_prefix = [place for place in places if prefix and place.id.startswith(prefix)]
     if len(by_prefix) > 1:
-        raise _ambiguous(ref, by_prefix)
-    raise NotFoundError(f"no place matches {ref!r}", hint=_closest_hint(ref, places))
+        raise _ambiguous(ref, by_prefix, flag)
+    return by_prefix[0] if by_prefix else None
 
 
-def _ambiguous(ref: str, candidates: Sequence[Place]) -> UsageError:
+def _ambiguous(ref: str, candidates: Sequence[Place], flag: str = "") -> UsageError:
     shown = ", ".join(_describe(place) for place in candidates[:8])
     more = f" and {len(candidates) - 8} more" if len(candidates) > 8 else ""
-    return UsageError(f"{ref!r} matches {len(candidates)} places: {shown}{more}", hint="use the id")
+    return UsageError(
+        f"{flag}{ref!r} matches {len(candidates)} places: {shown}{more}", hint="use the id"
+    )
 
 
 def _closest_hint(ref: str, places: Sequence[Place]) -> str | None:

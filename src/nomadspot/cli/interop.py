@@ -54,10 +54,9 @@ def _progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
 
 
 def _locate(lat: float, lon: float) -> tuple[str, str] | None:
-    from nomadspot.gazetteer import index_path, nearest_commune
+    from nomadspot.gazetteer import nearest_commune, note_if_building
 
-    if not index_path().exists():
-        eprint("note: building the offline town index (once, a few seconds)...")
+    note_if_building(eprint)
     town = nearest_commune(lat, lon)
     return None if town is None else (town.name, town.country)
 
