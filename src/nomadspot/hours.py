@@ -192,8 +192,7 @@ def _parse(expression: str, country: str | None, coords: Coords | None) -> Openi
     """The parsed expression, or None when it does not parse. ``coords`` only matter for
     solar times and are dropped otherwise (so the cache is shared); for solar times they
     are rounded to ``_SUN_DECIMALS``, in the cache key and for the library."""
-    if coords is not None:
-        coords = _sun_coords(coords) if _needs_coords(expression) else None
+    coords = _solar_coords(expression, coords)
     country = country.upper() if country else None
     key = (expression, country, coords)
     try:
@@ -218,8 +217,8 @@ def _build(expression: str, country: str | None, coords: Coords | None) -> Openi
                 expression, country=country, auto_country=False, auto_timezone=False
             )
         # The library only applies coordinates to sun times with auto_timezone; its own
-        # time zone look-up costs ~170 ms and ~100 MB on first use, so the zone comes
-        # from the gazetteer's index when it is there (the library then skips its own).
+        # time zone look-up costs ~170 ms and ~100 MB on first use, so the zone is given
+        # whenever ``_zone`` knows it (the library then skips its own).
         zone = _zone(country, coords)
         if zone is not None:
             return opening_hours.OpeningHours(
@@ -288,21 +287,16 @@ def _country_zones() -> dict[str, tuple[str, ...]]:
     return {}
 
 
-def _sun_coords(coords: Coords) -> Coords | None:
-    """Coordinates for sun times, rounded to 0.1 degree so that the places of a town share
-    one parsed expression (sun times move by well under a minute); None when out of range."""
+def _solar_coords(expression: str, coords: Coords | None) -> Coords | None:
+    """The coordinates that matter to ``expression``: none unless it uses sun times, and
+    then rounded to 0.1 degree so that the places of a town share one parsed expression
+    (sun times move by well under a minute); None when out of range (NaN included)."""
+    if coords is None or not _needs_coords(expression):
+        return None
     lat, lon = coords
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):  # NaN included
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         return None
     return (round(lat, _SUN_DECIMALS), round(lon, _SUN_DECIMALS))
-
-
-def _coords_of(place: Place) -> Coords | None:
-    """The place's coordinates for sun times (rounded by ``_parse``), None when unusable."""
-    coords = place.coordinates
-    if coords is None:
-        return None
-    return _sun_coords(coords)
 
 
 def _naive(moment: dt.datetime) -> dt.datetime:
@@ -370,8 +364,7 @@ def check(
     otherwise unknown. ``None`` or an expression that does not parse is unknown."""
     if not expression:
         return UNKNOWN
-    if coords is not None and not _needs_coords(expression):
-        coords = None
+    coords = _solar_coords(expression, coords)  # so that nearby places share the cache
     country = country.upper() if country else None
     start, end = _naive(start), _naive(end)
     return _check_cached(expression, country, coords, start, end)
@@ -441,7 +434,7 @@ def check_window(place: Place, start: dt.datetime, end: dt.datetime) -> WindowCh
     """``check`` with the place's hours, country (default FR) and coordinates."""
     if not place.opening_hours:
         return UNKNOWN
-    return check(place.opening_hours, place.country_or_default, start, end, _coords_of(place))
+    return check(place.opening_hours, place.country_or_default, start, end, place.coordinates)
 
 
 # --- a week, for ``show`` ------------------------------------------------------------------
@@ -480,7 +473,7 @@ def place_week(place: Place, start: dt.date) -> list[tuple[dt.date, str]]:
     """``week`` for a place: its hours, country and (for sun times) coordinates."""
     if not place.opening_hours:
         return []
-    return week(place.opening_hours, place.country_or_default, start, _coords_of(place))
+    return week(place.opening_hours, place.country_or_default, start, place.coordinates)
 
 
 def week(
