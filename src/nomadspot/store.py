@@ -150,27 +150,21 @@ def load(path: Path, *, for_writing: bool = False) -> Catalogue | None:
     if status is None:
         return None
     data_digest = cache.trusted_digest(path, status)
-    data = None
-    if data_digest is None:
+    cached = cache.get(path, data_digest, with_blocks=for_writing) if data_digest else None
+    if cached is None:  # not vouched for by its stat (or no entry): read and hash it
         data = read_bytes(path)
         if data is None:
             return None
         data_digest = cache.digest(data)
-    cached = cache.get(path, data_digest, with_blocks=for_writing)
-    if cached is not None:
-        if data is not None:
+        cached = cache.get(path, data_digest, with_blocks=for_writing)
+        if cached is None:
+            catalogue = parse(_decode_utf8(data, path), path)
+            cache.put(path, data_digest, catalogue.places, catalogue.extra, {})
             cache.vouch(path, status, data_digest, looked_ns)
-        places, extra, blocks = cached
-        return Catalogue(places, extra, path, blocks=blocks)
-    if data is None:  # the stat vouched for a digest that has no entry any more
-        data = read_bytes(path)
-        if data is None:
-            return None
-        data_digest = cache.digest(data)
-    catalogue = parse(_decode_utf8(data, path), path)
-    cache.put(path, data_digest, catalogue.places, catalogue.extra, {})
-    cache.vouch(path, status, data_digest, looked_ns)
-    return catalogue
+            return catalogue
+        cache.vouch(path, status, data_digest, looked_ns)
+    places, extra, blocks = cached
+    return Catalogue(places, extra, path, blocks=blocks)
 
 
 def _stat(path: Path) -> os.stat_result | None:
