@@ -9,7 +9,6 @@ import datetime as dt
 import json
 import math
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ import pytest
 import tomli_w
 
 from .conftest import Cli
-from .test_subprocess import run
+from .test_subprocess import run, run_shell
 
 CAFE_HOURS = "Mo-Su 08:00-18:00; PH off"
 QUERY_KEYS = {
@@ -1200,14 +1199,7 @@ def test_piped_find_defaults_to_tsv_and_feeds_head(catalogue_path: Path) -> None
         f"'{sys.executable}' -m nomadspot find --format ids | head -1; "
         'echo "status ${PIPESTATUS[0]}"'
     )
-    result = subprocess.run(
-        ["bash", "-c", script],
-        capture_output=True,
-        text=True,
-        env=os.environ,
-        timeout=60,
-        check=False,
-    )
+    result = run_shell(script)
     assert result.stdout.splitlines()[0] == "cafe-00"
     assert result.stdout.splitlines()[-1] in {"status 0", "status 141"}
     assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr

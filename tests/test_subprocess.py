@@ -24,6 +24,18 @@ def run(
     )
 
 
+def run_shell(script: str) -> subprocess.CompletedProcess[str]:
+    """A bash pipeline, for what only a shell shows (a reader that goes away)."""
+    return subprocess.run(
+        ["bash", "-c", script],
+        capture_output=True,
+        text=True,
+        env=os.environ,
+        timeout=60,
+        check=False,
+    )
+
+
 def test_exit_codes_through_a_real_process(catalogue_path: Path) -> None:
     assert run("--version").returncode == 0
     added = run("add", "Le Café", "--kind", "cafe", "--city", "Lyon")
@@ -56,14 +68,7 @@ def test_a_closed_pipe_ends_quietly(catalogue_path: Path) -> None:
         f"{sys.executable} -m nomadspot list --format tsv | head -c 10 > /dev/null; "
         "echo ${PIPESTATUS[0]}"
     )
-    result = subprocess.run(
-        ["bash", "-c", script],
-        capture_output=True,
-        text=True,
-        env=os.environ,
-        timeout=60,
-        check=False,
-    )
+    result = run_shell(script)
     assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
     assert result.stdout.strip() in {"0", "141"}
 
