@@ -43,11 +43,12 @@ class State:
             self._config = load_config()
         return self._config
 
-    def read_catalogue(self) -> Catalogue:
-        """For read-only commands: the user's catalogue, or the example one (with a note)."""
+    def read_catalogue(self, city: str | None = None) -> Catalogue:
+        """For read-only commands: the user's catalogue, or the example one (with a note);
+        with ``city``, only that city's places (``Catalogue.elsewhere`` counts the rest)."""
         from nomadspot.store import load_for_reading
 
-        return load_for_reading(self.catalogue_path, eprint)
+        return load_for_reading(self.catalogue_path, eprint, city=city)
 
     def renderer(self, name: str | None) -> Renderer:
         from nomadspot.output import renderer_for

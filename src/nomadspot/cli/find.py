@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from nomadspot.cli.app import app
+from nomadspot.cli.application import app
 from nomadspot.cli.common import (
     FormatOption,
     complete_amenity,
@@ -171,6 +171,8 @@ def find(
 
     Example: nomadspot find --near Lyon --near Vienne --meeting-room --people 4 --at "mardi 10h" --for 2h
     """
+    import dataclasses
+
     from nomadspot import clock, planning, ranking
 
     run = state(ctx)
@@ -208,18 +210,22 @@ def find(
             "needs": list(settings.needs),
         },
     )
-    catalogue = run.read_catalogue()
-    meeting = planning.meeting(request, catalogue.places, clock.now(), eprint)
+    if request.near:  # a participant may be a place of any city
+        catalogue = run.read_catalogue()
+        meeting = planning.meeting(request, catalogue.places, clock.now(), eprint)
+    else:  # only the places of the meeting's city are read (all without a city)
+        meeting = planning.meeting(request, (), clock.now(), eprint)
+        catalogue = run.read_catalogue(city=meeting.city)
     weights = (
         ranking.Weights.from_mapping(settings.weights)
         if settings.weights
         else ranking.DEFAULT_WEIGHTS
     )
-    result = ranking.rank(catalogue.places, meeting, weights)
+    result = ranking.rank(catalogue.places, meeting, weights, elsewhere=catalogue.elsewhere)
     if not result.results:
-        raise _nothing_fits(result, len(catalogue.places))
+        raise _nothing_fits(result, catalogue.total)
     if limit is not None:
-        result = ranking.Ranking(result.meeting, result.results[:limit], result.excluded)
+        result = dataclasses.replace(result, results=result.results[:limit])
     renderer.ranking(result, explain=explain)
 
 

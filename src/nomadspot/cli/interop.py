@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from nomadspot.cli.app import app
+from nomadspot.cli.application import app
 from nomadspot.cli.common import CityFilter, KindFilter, TagFilter, complete_kind, eprint, state
 from nomadspot.errors import NoResultError, UsageError
 

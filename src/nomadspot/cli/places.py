@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from nomadspot.cli.app import app
+from nomadspot.cli.application import app
 from nomadspot.cli.common import (
     CityFilter,
     FormatOption,

@@ -5,8 +5,9 @@ from __future__ import annotations
 import copy
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args, get_origin
 
 import typer
 from typer import Abort, Exit
@@ -29,8 +30,70 @@ def report(message: str, hint: str | None = None) -> None:
         eprint(f"hint: {hint}")
 
 
+def _plain_text(annotation: object) -> bool:
+    return annotation is str or (get_origin(annotation) is list and get_args(annotation) == (str,))
+
+
+def skip_needless_coercion(params: Iterable[Any]) -> None:
+    """Spare Typer the coercion of values that need none.
+
+    Typer (0.29) coerces each option of the command being run through a pydantic
+    ``TypeAdapter`` built on first use, even an option that was not given (its value is
+    None) or a text option whose value is already text: about 1 ms each, plus 11 ms to
+    import pydantic's plugin loader the first time, 20 ms of the start-up of ``find``
+    and its 18 options. Those two cases get Typer's own answer directly (None, an empty
+    tuple for a repeatable option, the text, a list of the texts), then its callback if
+    any; every other value (numbers, ranges, paths, a missing required argument) still
+    goes through Typer, with its messages. A parameter that is not Typer's is left alone."""
+    for param in params:
+        descriptor = getattr(param, "type_descriptor", None)
+        if descriptor is None or getattr(param, "_nomadspot_lean", False):
+            continue
+        param._nomadspot_lean = True
+        typer_process = param.process_value
+        text = _plain_text(descriptor.annotation)
+
+        def process_value(
+            ctx: Any,
+            value: Any,
+            param: Any = param,
+            typer_process: Any = typer_process,
+            text: bool = text,
+        ) -> Any:
+            repeatable = param.multiple or param.nargs == -1
+            if value is None and not param.required:
+                value = () if repeatable else None
+            elif text and repeatable and isinstance(value, (list, tuple)) and value:
+                if not all(isinstance(item, str) for item in value):
+                    return typer_process(ctx, value)
+                value = list(value)
+            elif not (text and not repeatable and isinstance(value, str)):
+                return typer_process(ctx, value)
+            # What Typer does after coercing (a value of None or text is never missing
+            # here: a required parameter without a value went to Typer above).
+            return value if param.callback is None else param.callback(ctx, param, value)
+
+        param.process_value = process_value
+
+
 class NomadspotGroup(TyperGroup):
     """Runs the app and turns every error into a one-line message and its exit code."""
+
+    def get_params(self, ctx: Any) -> Any:
+        params = super().get_params(ctx)
+        skip_needless_coercion(params)
+        return params
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        """In help order (``COMMAND_MODULES``), whichever module was imported first."""
+        order = {name: index for index, name in enumerate(COMMAND_MODULES)}
+        return sorted(super().list_commands(ctx), key=lambda name: order.get(name, len(order)))
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:  # its options, and its --help (built and kept on first use)
+            skip_needless_coercion(command.get_params(ctx))
+        return command
 
     def main(  # type: ignore[override]
         self,
@@ -131,11 +194,26 @@ def _global(
     ctx.obj = State(catalogue_option=catalogue)
 
 
-# Registering the commands: these modules import only what their options need; each
-# command imports its heavy tools (rich, opening_hours, the gazetteer) when it runs.
-from nomadspot.cli import places as _places  # noqa: E402,F401,I001  (order = help order)
-from nomadspot.cli import find as _find  # noqa: E402,F401
-from nomadspot.cli import interop as _interop  # noqa: E402,F401
+# Which module registers each command, in the order help lists them. A run imports only
+# the module of its command; help, completion and anything unusual import them all.
+COMMAND_MODULES: dict[str, str] = {
+    **dict.fromkeys(
+        ("init", "add", "list", "show", "edit", "remove", "visit", "check", "config"), "places"
+    ),
+    "find": "find",
+    "import": "interop",
+    "export": "interop",
+}
+
+
+def load_commands(name: str | None = None) -> typer.Typer:
+    """Register the commands on ``app``: the module of ``name`` only, or all of them."""
+    import importlib
+
+    modules = [COMMAND_MODULES[name]] if name in COMMAND_MODULES else COMMAND_MODULES.values()
+    for module in dict.fromkeys(modules):
+        importlib.import_module(f"nomadspot.cli.{module}")
+    return app
 
 
 def main() -> None:
@@ -143,23 +221,24 @@ def main() -> None:
 
 
 def app_for(args: list[str]) -> typer.Typer:
-    """The app with only the command being run. Typer builds the options of every command
-    at start-up, which one run does not need (a sixth of the start-up time of 'nomadspot
-    list'). Help, completion, a mistyped command and anything unusual get the whole app."""
+    """The app with only the command being run, whose module alone is imported. Typer
+    builds the options of every command at start-up, which one run does not need (a
+    sixth of the start-up time of 'nomadspot list'). Help, completion, a mistyped command
+    and anything unusual get the whole app."""
     if any(name.startswith("_NOMADSPOT_COMPLETE") for name in os.environ):
-        return app
+        return load_commands()
     name = command_name(args)
-    if name is None:
-        return app
+    if name is None or name not in COMMAND_MODULES:
+        return load_commands()
     from typer.main import get_command_name
 
     chosen = [
         info
-        for info in app.registered_commands
+        for info in load_commands(name).registered_commands
         if (info.name or get_command_name(getattr(info.callback, "__name__", ""))) == name
     ]
-    if len(chosen) != 1:
-        return app
+    if len(chosen) != 1:  # pragma: no cover - COMMAND_MODULES names a module's commands
+        return load_commands()
     lean = copy.copy(app)
     lean.registered_commands = chosen
     return lean
