@@ -21,6 +21,7 @@ from nomadspot.ranking import (
     haversine_km,
     rank,
 )
+from nomadspot.text import fold
 from nomadspot.vocabulary import Kind
 
 OFFICE = "Mo-Fr 08:30-18:00; PH off"
@@ -641,3 +642,27 @@ def test_same_input_same_output_whatever_the_order(
     random.shuffle(shuffled)  # type: ignore[attr-defined]
     assert rank(shuffled, query) == first
     assert rank(iter(places), query) == first
+
+
+@fast
+@given(catalogues(), meetings.filter(lambda query: query.city is not None))
+def test_ranking_one_city_s_places_is_ranking_them_all(places: list[Place], query: Meeting) -> None:
+    """A store may hand over only the places of the meeting's city, and the count of the
+    others: the results and the excluded counts are those of ranking every place."""
+    assert query.city is not None
+    everything = rank(places, query)
+    here = [place for place in places if fold(place.city) == fold(query.city)]
+    partial = rank(here, query, elsewhere=len(places) - len(here))
+    assert partial.results == everything.results
+    assert partial.excluded_count == everything.excluded_count == len(everything.excluded)
+    assert partial.excluded_by_reason() == everything.excluded_by_reason()
+    assert partial.main_obstacle() == everything.main_obstacle()
+
+
+def test_places_left_out_need_a_meeting_city() -> None:
+    with pytest.raises(ValueError, match="city"):
+        rank([], Meeting(), elsewhere=3)
+    ranking = rank([], Meeting(city="Vienne"), elsewhere=3)
+    assert ranking.excluded == ()
+    assert ranking.excluded_count == 3
+    assert ranking.excluded_by_reason() == {"not in Vienne": 3}

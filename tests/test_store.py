@@ -382,3 +382,85 @@ def test_a_fresh_file_is_hashed_not_trusted(tmp_path: Path) -> None:
         stream.seek(0)
         stream.write(data)
     assert store.load(path).places[0].name == "Cccc"
+
+
+# --- one city's places --------------------------------------------------------------------
+
+CITIES = ["Lyon", "Alençon", "Vienne", "lyon", "ALENCON", "Neuilly-sur-Seine", "Lyon"]
+
+
+def _towns(path: Path) -> list[Place]:
+    places = [
+        Place(id=f"p{number}", name=f"P{number}", kind=Kind.CAFE, city=city)
+        for number, city in enumerate(CITIES)
+    ]
+    store.save(path, store.Catalogue(tuple(places), {}, path))
+    return places
+
+
+@pytest.mark.parametrize("cached", ["warm", "cold", "disabled"])
+def test_a_city_s_places_in_catalogue_order_and_the_others_counted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cached: str
+) -> None:
+    from nomadspot import cache
+
+    path = tmp_path / "catalogue.toml"
+    places = _towns(path)
+    if cached == "cold":
+        cache._entry_path(path).unlink()
+    elif cached == "disabled":
+        monkeypatch.setenv(cache.DISABLE_ENV, "1")
+    for asked, expected in [
+        ("LYON", ["p0", "p3", "p6"]),
+        ("alencon", ["p1", "p4"]),
+        ("neuilly sur seine", ["p5"]),
+        ("Paris", []),
+    ]:
+        loaded = store.load(path, city=asked)
+        assert loaded is not None
+        assert [place.id for place in loaded.places] == expected
+        assert loaded.elsewhere == len(places) - len(expected)
+        assert loaded.total == len(places) and loaded.only_city == asked
+    whole = store.load(path)
+    assert whole is not None and whole.places == tuple(places) and whole.elsewhere == 0
+
+
+def test_a_whole_load_from_city_groups_keeps_the_catalogue_order(tmp_path: Path) -> None:
+    path = tmp_path / "catalogue.toml"
+    places = _towns(path)
+    assert store.load(path) is not None  # the entry is written by the save, read here
+    parsed = store.parse(path.read_text(encoding="utf-8"), path)
+    assert store.load(path).places == parsed.places == tuple(places)  # type: ignore[union-attr]
+
+
+def test_a_city_s_catalogue_is_never_saved_or_changed(tmp_path: Path) -> None:
+    path = tmp_path / "catalogue.toml"
+    _towns(path)
+    lyon = store.load(path, city="Lyon")
+    assert lyon is not None
+    with pytest.raises(AssertionError):
+        store.save(path, lyon)
+    with pytest.raises(AssertionError):
+        lyon.with_places(lyon.places[:1])
+    with pytest.raises(ValueError, match="every place"):
+        store.load(path, for_writing=True, city="Lyon")
+    assert len(store.load(path).places) == len(CITIES)  # type: ignore[union-attr]
+
+
+def test_a_truncated_entry_falls_back_to_the_file(tmp_path: Path) -> None:
+    from nomadspot import cache
+
+    path = tmp_path / "catalogue.toml"
+    _towns(path)
+    entry = cache._entry_path(path)
+    entry.write_bytes(entry.read_bytes()[:-20])
+    lyon = store.load(path, city="Lyon")
+    assert lyon is not None and [place.id for place in lyon.places] == ["p0", "p3", "p6"]
+
+
+def test_the_example_for_one_city(tmp_path: Path) -> None:
+    notes: list[str] = []
+    paris = store.load_for_reading(tmp_path / "none.toml", notes.append, city="paris")
+    assert paris.is_example and notes
+    assert paris.places and {place.city for place in paris.places} == {"Paris"}
+    assert paris.total == len(store.example().places)

@@ -11,6 +11,11 @@ not even read. Entries are written atomically (temp file + ``os.replace``), so t
 processes building the same entry at once are safe, and any unreadable or foreign entry is
 ignored and rebuilt. Everything in the cache folder can be deleted at any time.
 
+The places of an entry are stored city by city (by the folded city name ``find --city``
+compares), each group a pickle of its own, located by an index at the end of the file:
+``find --city Paris`` unpickles the places of Paris only, a third of a catalogue whose
+places are a third in Paris. Reading every place reassembles them in catalogue order.
+
 Next to the places, in a second file that only writing commands read, an entry keeps each
 place's TOML text as nomadspot wrote it, so a command that changes one place
 re-serialises only that place.
@@ -25,23 +30,35 @@ import gc
 import hashlib
 import os
 import pickle
+import struct
 import tempfile
 import time
+from array import array
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from nomadspot import __version__
 from nomadspot.model import Place, Price, Visit
+from nomadspot.text import fold_cached
 
 # 2: place blocks are always [[place]] sections (1 could hold inline ones that broke files)
 # 3: places and blocks in two files, and a stat file that spares hashing the catalogue
-CACHE_FORMAT = 3
+# 4: places grouped by city, with an index at the end of the file
+CACHE_FORMAT = 4
 DISABLE_ENV = "NOMADSPOT_NO_CACHE"
 STALE_TEMP_SECONDS = 10 * 60
 RACY_SECONDS = 2
 
 Blocks = Mapping[str, tuple[Place, str]]
+_INDEX_AT = struct.Struct("<Q")  # the last 8 bytes of an entry: where its index starts
+
+
+class Cached(NamedTuple):
+    places: tuple[Place, ...]
+    extra: dict[str, Any]
+    blocks: Blocks
+    total: int  # places in the catalogue (more than ``places`` when one city was asked)
 
 
 def _entry_path(catalogue: Path) -> Path:
@@ -102,26 +119,46 @@ def enabled() -> bool:
 def _load_pickle(path: Path) -> Any:
     with path.open("rb") as stream, _no_gc():
         value = pickle.load(stream)
-        # Thousands of long-lived objects without cycles: out of the cyclic GC's sight,
-        # or every later collection walks them all (0.4 s each for 100,000 places).
-        gc.freeze()
+        gc.freeze()  # as for places (see ``get``): block texts are long-lived too
         return value
 
 
+def city_key(city: str) -> str:
+    """The key places are grouped by: ``find --city`` compares folded names."""
+    return fold_cached(city)
+
+
 def get(
-    catalogue: Path, data_digest: str, *, with_blocks: bool = False
-) -> tuple[tuple[Place, ...], dict[str, Any], Blocks] | None:
-    """The cached (places, extra, blocks) for this exact file content, or None. Blocks
-    (each place's TOML text, for writers) are read only ``with_blocks``; otherwise empty."""
+    catalogue: Path, data_digest: str, *, with_blocks: bool = False, city: str | None = None
+) -> Cached | None:
+    """The cached places and extra keys for this exact file content, or None. With
+    ``city``, only the places whose ``city_key`` is that city's. Blocks (each place's TOML
+    text, for writers) are read only ``with_blocks``; otherwise empty."""
     if not enabled():
         return None
     entry = _entry_path(catalogue)
     try:
-        stamp, stored_digest, places, extra = _load_pickle(entry)
-        if stamp != _stamp() or stored_digest != data_digest:
-            return None
+        with entry.open("rb") as stream, _no_gc():
+            stream.seek(-_INDEX_AT.size, os.SEEK_END)
+            (index_at,) = _INDEX_AT.unpack(stream.read(_INDEX_AT.size))
+            stream.seek(index_at)
+            stamp, stored_digest, extra, total, groups = pickle.loads(stream.read())
+            if stamp != _stamp() or stored_digest != data_digest:
+                return None
+            if city is not None:
+                span = groups.get(city_key(city))
+                places: tuple[Place, ...] = ()
+                if span is not None:
+                    stream.seek(span[0])
+                    places = pickle.loads(stream.read(span[1] - span[0]))[1]
+            else:
+                stream.seek(0)
+                places = _in_catalogue_order(memoryview(stream.read(index_at)), groups, total)
+            # Thousands of long-lived objects without cycles: out of the cyclic GC's sight,
+            # or every later collection walks them all (0.4 s each for 100,000 places).
+            gc.freeze()
         blocks: Blocks = {}
-        if with_blocks:
+        if with_blocks and city is None:
             with contextlib.suppress(Exception):  # without blocks, a write re-serialises
                 stamp, stored_digest, texts = _load_pickle(entry.with_suffix(".blocks"))
                 if stamp == _stamp() and stored_digest == data_digest:
@@ -130,7 +167,22 @@ def get(
                     }
     except Exception:  # a missing, partial, foreign or outdated entry is simply rebuilt
         return None
-    return places, extra, blocks
+    return Cached(places, extra, blocks, total)
+
+
+def _in_catalogue_order(
+    data: memoryview, groups: Mapping[str, tuple[int, int]], total: int
+) -> tuple[Place, ...]:
+    if len(groups) == 1:
+        return tuple(pickle.loads(data)[1])
+    merged: list[Any] = [None] * total
+    for start, end in groups.values():
+        positions, places = pickle.loads(data[start:end])
+        for position, place in zip(positions, places, strict=True):
+            merged[position] = place
+    if any(place is None for place in merged):
+        raise ValueError("an entry whose groups do not cover the catalogue")
+    return tuple(merged)
 
 
 def _signature(status: os.stat_result) -> tuple[int, ...]:
@@ -184,18 +236,55 @@ def _remove_stale_temp_files(folder: Path) -> None:
 
 
 def _write_pickle(entry: Path, value: object) -> None:
+    def write(stream: Any) -> None:
+        pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.dispatch_table = _DISPATCH
+        pickler.dump(value)
+
+    _write_atomically(entry, write)
+
+
+def _write_atomically(entry: Path, write: Any) -> None:
     entry.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=entry.parent)
     try:
         with os.fdopen(fd, "wb") as stream, _no_gc():
-            pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
-            pickler.dispatch_table = _DISPATCH
-            pickler.dump(value)
+            write(stream)
         os.replace(temp, entry)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
+
+
+def _write_places(
+    entry: Path, data_digest: str, places: tuple[Place, ...], extra: dict[str, Any]
+) -> None:
+    """The places city by city, each group a pickle (its places' positions in the
+    catalogue, then the places), then the index of the groups' byte spans."""
+    grouped: dict[str, tuple[array[int], list[Place]]] = {}
+    for position, place in enumerate(places):
+        key = city_key(place.city)
+        group = grouped.get(key)
+        if group is None:
+            grouped[key] = group = (array("I"), [])
+        group[0].append(position)
+        group[1].append(place)
+
+    def write(stream: Any) -> None:
+        pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.dispatch_table = _DISPATCH
+        spans: dict[str, tuple[int, int]] = {}
+        for key, (positions, members) in grouped.items():
+            start = stream.tell()
+            pickler.dump((positions, tuple(members)))
+            pickler.clear_memo()
+            spans[key] = (start, stream.tell())
+        index_at = stream.tell()
+        pickler.dump((_stamp(), data_digest, extra, len(places), spans))
+        stream.write(_INDEX_AT.pack(index_at))
+
+    _write_atomically(entry, write)
 
 
 def put(
@@ -211,7 +300,7 @@ def put(
         return
     try:
         entry = _entry_path(catalogue)
-        _write_pickle(entry, (_stamp(), data_digest, places, extra))
+        _write_places(entry, data_digest, places, extra)
         known = [blocks.get(place.id) for place in places]
         if places and all(
             pair is not None and pair[0] is place for pair, place in zip(known, places, strict=True)

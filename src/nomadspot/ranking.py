@@ -189,10 +189,19 @@ class Ranking:
     meeting: Meeting
     results: tuple[Result, ...]
     excluded: tuple[Exclusion, ...]
+    elsewhere: int = 0
+    """Places excluded as not in the meeting's city without being looked at (see ``rank``);
+    counted in ``excluded_count`` and ``excluded_by_reason``, not in ``excluded``."""
+
+    @property
+    def excluded_count(self) -> int:
+        return len(self.excluded) + self.elsewhere
 
     def excluded_by_reason(self) -> dict[str, int]:
         """How many places each reason excluded: most frequent first, ties by reason."""
         counts = Counter(exclusion.reason for exclusion in self.excluded)
+        if self.elsewhere:
+            counts[_not_in_city(self.meeting)] += self.elsewhere
         return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
     def main_obstacle(self) -> str | None:
@@ -215,6 +224,10 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 # --- ranking -------------------------------------------------------------------------------
+
+
+def _not_in_city(meeting: Meeting) -> str:
+    return f"not in {meeting.city}"
 
 
 def _label(key: str) -> str:
@@ -343,7 +356,7 @@ def _judge(place: Place, query: _Query) -> _Candidate | str:
     people = meeting.people
     # Cheap known failures first.
     if query.city_key is not None and fold_cached(place.city) != query.city_key:
-        return f"not in {meeting.city}"
+        return _not_in_city(meeting)
     if query.country is not None and place.country_or_default.upper() != query.country:
         return f"not in {query.country}"
     if meeting.kinds and place.kind not in meeting.kinds:
@@ -578,8 +591,20 @@ def _order(place: Place) -> tuple[str, str, str]:
     return (fold(place.name), place.name, place.id)
 
 
-def rank(places: Iterable[Place], meeting: Meeting, weights: Weights = DEFAULT_WEIGHTS) -> Ranking:
-    """Rank ``places`` for ``meeting``: best first, then the excluded with their reasons."""
+def rank(
+    places: Iterable[Place],
+    meeting: Meeting,
+    weights: Weights = DEFAULT_WEIGHTS,
+    *,
+    elsewhere: int = 0,
+) -> Ranking:
+    """Rank ``places`` for ``meeting``: best first, then the excluded with their reasons.
+
+    ``elsewhere``: how many places of the catalogue the caller left out because they are
+    not in ``meeting.city`` (a store that reads one city's places); they count as excluded
+    "not in <city>", as they would have been."""
+    if elsewhere and not meeting.city:
+        raise ValueError("places left out as elsewhere need a meeting city")
     query = _Query.of(meeting, weights)
     candidates: list[_Candidate] = []
     excluded: list[Exclusion] = []
@@ -607,4 +632,4 @@ def rank(places: Iterable[Place], meeting: Meeting, weights: Weights = DEFAULT_W
         )
         for number, c in enumerate(candidates, start=1)
     )
-    return Ranking(meeting=meeting, results=results, excluded=tuple(excluded))
+    return Ranking(meeting=meeting, results=results, excluded=tuple(excluded), elsewhere=elsewhere)

@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -49,6 +49,15 @@ class Catalogue:
     # Each place's TOML text as last written or read from the cache, reused by the next
     # write for the places it does not change.
     blocks: cache.Blocks = field(default_factory=dict, compare=False, repr=False)
+    # Loaded for one city (``load(city=...)``): ``places`` are that city's only, and
+    # ``elsewhere`` places of the file are in other cities. Such a catalogue is never saved.
+    only_city: str | None = None
+    elsewhere: int = 0
+
+    @property
+    def total(self) -> int:
+        """How many places the file holds."""
+        return len(self.places) + self.elsewhere
 
     def ids(self) -> set[str]:
         return {place.id for place in self.places}
@@ -60,7 +69,20 @@ class Catalogue:
         return None
 
     def with_places(self, places: tuple[Place, ...] | list[Place]) -> Catalogue:
+        self._refuse_partial()
         return Catalogue(tuple(places), self.extra, self.path, self.is_example, self.blocks)
+
+    def in_city(self, city: str | None) -> Catalogue:
+        """The catalogue restricted to the places of ``city`` (all of them for None)."""
+        if city is None or self.only_city is not None:
+            return self
+        key = cache.city_key(city)
+        places = tuple(place for place in self.places if cache.city_key(place.city) == key)
+        return replace(self, places=places, only_city=city, elsewhere=self.total - len(places))
+
+    def _refuse_partial(self) -> None:
+        if self.only_city is not None:  # a bug, never a user's mistake
+            raise AssertionError("a catalogue loaded for one city cannot be changed or saved")
 
 
 def _parse_toml(text: str) -> dict[str, Any]:
@@ -141,30 +163,43 @@ def _decode_utf8(data: bytes, path: Path) -> str:
         ) from error
 
 
-def load(path: Path, *, for_writing: bool = False) -> Catalogue | None:
+def load(path: Path, *, for_writing: bool = False, city: str | None = None) -> Catalogue | None:
     """The catalogue at ``path``, or None when there is no file there yet. A parsed copy
     in the cache is used when it matches the file's exact bytes; ``for_writing`` also
-    loads each place's TOML text, so that a write re-serialises only what changed."""
+    loads each place's TOML text, so that a write re-serialises only what changed. With
+    ``city``, only that city's places are loaded (see ``Catalogue.in_city``); the whole
+    file is still validated."""
+    if for_writing and city is not None:
+        raise ValueError("a catalogue loaded for writing holds every place")
     looked_ns = time.time_ns()  # before the stat: see cache.trusted_digest
     status = _stat(path)
     if status is None:
         return None
     data_digest = cache.trusted_digest(path, status)
-    cached = cache.get(path, data_digest, with_blocks=for_writing) if data_digest else None
+    cached = (
+        cache.get(path, data_digest, with_blocks=for_writing, city=city) if data_digest else None
+    )
     if cached is None:  # not vouched for by its stat (or no entry): read and hash it
         data = read_bytes(path)
         if data is None:
             return None
         data_digest = cache.digest(data)
-        cached = cache.get(path, data_digest, with_blocks=for_writing)
+        cached = cache.get(path, data_digest, with_blocks=for_writing, city=city)
         if cached is None:
             catalogue = parse(_decode_utf8(data, path), path)
             cache.put(path, data_digest, catalogue.places, catalogue.extra, {})
             cache.vouch(path, status, data_digest, looked_ns)
-            return catalogue
+            return catalogue.in_city(city)
         cache.vouch(path, status, data_digest, looked_ns)
-    places, extra, blocks = cached
-    return Catalogue(places, extra, path, blocks=blocks)
+    places, extra, blocks, total = cached
+    return Catalogue(
+        places,
+        extra,
+        path,
+        blocks=blocks,
+        only_city=city,
+        elsewhere=total - len(places),
+    )
 
 
 def _stat(path: Path) -> os.stat_result | None:
@@ -188,17 +223,20 @@ def example() -> Catalogue:
     return Catalogue(catalogue.places, catalogue.extra, path, is_example=True)
 
 
-def load_for_reading(path: Path, note: Callable[[str], None]) -> Catalogue:
+def load_for_reading(
+    path: Path, note: Callable[[str], None], *, city: str | None = None
+) -> Catalogue:
     """For read-only commands: the user's catalogue, or the shipped example (with a note on
-    stderr) when the user has none yet. Nothing is written."""
-    catalogue = load(path)
+    stderr) when the user has none yet; with ``city``, only that city's places (see
+    ``load``). Nothing is written."""
+    catalogue = load(path, city=city)
     if catalogue is not None:
         return catalogue
     note(
         f"note: no catalogue at {path} yet; showing the example catalogue "
         "(run 'nomadspot init' to start your own)"
     )
-    return example()
+    return example().in_city(city)
 
 
 def serialise(catalogue: Catalogue) -> tuple[str, dict[str, tuple[Place, str]]]:
@@ -424,6 +462,7 @@ def update(path: Path, change: Callable[[Catalogue], tuple[Catalogue, T]]) -> T:
 def save(path: Path, catalogue: Catalogue) -> None:
     """Write the catalogue atomically (the caller holds the lock) and cache what it wrote.
     Nothing is written when the text would not load back (``refuse_unloadable``)."""
+    catalogue._refuse_partial()
     try:
         text, blocks = serialise(catalogue)
     except RecursionError as error:

@@ -93,7 +93,7 @@ def ranking_json(ranking: Ranking) -> dict[str, Any]:
         },
         "results": [_result_json(result) for result in ranking.results],
         "excluded": {
-            "count": len(ranking.excluded),
+            "count": ranking.excluded_count,
             "by_reason": ranking.excluded_by_reason(),
         },
     }

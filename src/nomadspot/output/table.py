@@ -187,8 +187,8 @@ class TableRenderer:
                 self.console.print(heading)
                 for reason in result.reasons:
                     self.console.print(text(f"   · {reason}"))
-        if explain and ranking.excluded:
+        if explain and ranking.excluded_count:
             self.console.print()
-            self.console.print(Text(f"excluded: {len(ranking.excluded)}", style="bold"))
+            self.console.print(Text(f"excluded: {ranking.excluded_count}", style="bold"))
             for reason, count in ranking.excluded_by_reason().items():
                 self.console.print(text(f"  {count:>4}  {reason}"))
