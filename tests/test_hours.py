@@ -164,6 +164,87 @@ def test_the_opening_shown_is_the_one_that_holds_the_window() -> None:
     assert window("Mo-Fr 00:00-24:00", TUESDAY).text == "open 24 hours"
 
 
+def test_a_closed_window_reports_its_first_closed_moment() -> None:
+    # Closed from the start: the moment is the start, not when the closure began.
+    early = window(OFFICE, dt.datetime(2026, 11, 24, 7, 0), 2 * HOUR)
+    assert early == hours.WindowCheck(
+        "closed", "closed at 07:00", dt.datetime(2026, 11, 24, 7, 0), None
+    )
+    # Open at first, closed from 02:00 on the next day.
+    late = window("Mo-Fr 22:00-02:00", dt.datetime(2026, 11, 24, 23, 0), 4 * HOUR)
+    assert late == hours.WindowCheck(
+        "closed", "closed at 02:00", dt.datetime(2026, 11, 25, 2, 0), None
+    )
+
+
+def test_a_closed_window_is_decided_by_its_own_days(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[tuple[dt.datetime, dt.datetime]] = []
+    intervals = hours._intervals
+
+    def recording(parsed: object, start: dt.datetime, end: dt.datetime) -> object:
+        asked.append((start, end))
+        return intervals(parsed, start, end)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(hours, "_intervals", recording)
+    evening = dt.datetime(2026, 11, 24, 19, 0)
+    assert hours.check(OFFICE, "DE", evening, evening + HOUR).state == "closed"
+    assert asked == [(dt.datetime(2026, 11, 24), dt.datetime(2026, 11, 25))]
+    asked.clear()
+    # Open inside the day: the opening's ends are in the day, nothing more is asked.
+    assert hours.check(OFFICE, "DE", TUESDAY, TUESDAY + HOUR).text == "open 08:30–18:00"
+    assert asked == [(dt.datetime(2026, 11, 24), dt.datetime(2026, 11, 25))]
+
+
+def test_an_opening_that_runs_over_several_days() -> None:
+    """Open from the day before to the day after: both neighbouring days are asked."""
+    expression = "Tu 18:00-24:00; We 00:00-24:00; Th 00:00-06:00"
+    wednesday = dt.datetime(2026, 11, 25, 10, 0)
+    assert window(expression, wednesday) == hours.WindowCheck(
+        "open", "open 24 hours", dt.datetime(2026, 11, 26, 6, 0), 19 * 60
+    )
+    after_midnight = window("Mo-Fr 22:00-02:00", dt.datetime(2026, 11, 25, 0, 30))
+    assert after_midnight == hours.WindowCheck(
+        "open", "open 22:00–02:00", dt.datetime(2026, 11, 25, 2, 0), 30
+    )
+    # Open beyond the day after the window: no closing time.
+    always = window('24/7 "x"', dt.datetime(2026, 11, 24, 23, 30))
+    assert always == hours.WindowCheck("open", "open 24 hours (x)", None, None)
+
+
+def test_a_fallback_rule_across_midnight() -> None:
+    expression = "Mo-Fr 08:30-18:00 || unknown"
+    # Unknown all Sunday, closed from Monday 00:00 (Monday has hours).
+    sunday_night = window(expression, dt.datetime(2026, 11, 29, 23, 30), 2 * HOUR)
+    assert sunday_night == hours.WindowCheck(
+        "closed", "closed at 00:00", dt.datetime(2026, 11, 30, 0, 0), None
+    )
+    assert window(expression, dt.datetime(2026, 11, 28, 23, 0), 2 * HOUR).state == "unknown"
+    # Asked Friday 23:00 to Saturday 01:00 at once, the library says open all along.
+    friday_night = window(
+        "Mo-Fr 00:00-24:00 || unknown", dt.datetime(2026, 11, 27, 23, 0), 2 * HOUR
+    )
+    assert friday_night == hours.WindowCheck("unknown", "hours unknown")
+
+
+def test_the_last_day_of_the_calendar_is_unknown() -> None:
+    """There is no day after 9999-12-31 to look at; no error either."""
+    late = dt.datetime(9999, 12, 30, 10, 0)
+    assert window(OFFICE, late) == hours.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        dt.datetime(2026, 11, 24, 0, 0),
+        dt.datetime(2026, 11, 24, 9, 5, 59, 999_999),
+        dt.datetime(1, 1, 1, 23, 59),
+        dt.datetime(9999, 12, 31, 12, 30, tzinfo=dt.UTC),
+    ],
+)
+def test_clock_times_read_as_strftime(moment: dt.datetime) -> None:
+    assert hours._hhmm(moment) == f"{moment:%H:%M}"
+
+
 def test_comments_are_shown() -> None:
     check = window('Mo-Fr 09:00-17:00 "sur rendez-vous"', TUESDAY)
     assert check.state == "open"
@@ -306,6 +387,39 @@ def test_parsed_expressions_are_cached() -> None:
     assert hours._parse(OFFICE, "FR", (45.5, 4.8)) is first  # no sun times: coords unused
     assert hours.parses(OFFICE)
     assert not hours.parses("nonsense")
+
+
+def test_a_country_the_library_does_not_know_falls_back_to_no_holidays() -> None:
+    import opening_hours
+
+    with pytest.raises(BaseException, match="XX"):  # the one-call path fails...
+        opening_hours.OpeningHours(OFFICE, country="XX", auto_country=False, auto_timezone=False)
+    parsed = hours._build(OFFICE, "XX", None)  # ...and the careful one drops the country
+    assert parsed is not None
+    christmas = dt.datetime(2026, 12, 25, 10, 0)
+    assert hours._evaluate(parsed, christmas, christmas + HOUR).state == "open"
+    assert hours._build("Mo-Fr 8h-18h", "XX", None) is None
+    assert hours._build("Mo-Fr 8h-18h", "FR", None) is None
+
+
+def test_solar_words_are_found_in_any_case() -> None:
+    assert hours._needs_coords("Mo-Su sunrise-18:00")
+    assert hours._needs_coords("Mo-Su 10:00-SunSet")
+    assert hours._needs_coords("DAWN-dusk")
+    assert hours._needs_coords("ſunrise-sunset")  # not ASCII: the regex's case folding
+    assert not hours._needs_coords('Mo-Fr 08:00-18:00 "sur réservation"')
+    assert not hours._needs_coords("Mo-Fr 08:00-18:00")
+
+
+def test_state_names() -> None:
+    import opening_hours
+
+    assert hours._state_name(opening_hours.State.OPEN) == "open"
+    assert hours._state_name(opening_hours.State.CLOSED) == "closed"
+    assert hours._state_name(opening_hours.State.UNKNOWN) == "unknown"
+    assert hours._state_name("State.CLOSED") == "closed"
+    assert hours._state_name(["open"]) == "unknown"  # unhashable, and not a state
+    assert hours._state_name(None) == "unknown"
 
 
 def test_importing_the_module_does_not_load_the_library() -> None:
