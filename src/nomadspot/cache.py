@@ -34,11 +34,11 @@ import struct
 import tempfile
 import time
 from array import array
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from nomadspot import __version__
+from nomadspot import __version__, gcpause
 from nomadspot.model import Place, Price, Visit
 from nomadspot.text import fold_cached
 
@@ -99,25 +99,12 @@ def _stamp() -> tuple[object, ...]:
     return (CACHE_FORMAT, __version__, tuple(_FIELDS.values()))
 
 
-@contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
-    """Pickling thousands of small objects is about twice as fast without the cyclic GC,
-    and these objects hold no cycles."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def enabled() -> bool:
     return not os.environ.get(DISABLE_ENV)
 
 
 def _load_pickle(path: Path) -> Any:
-    with path.open("rb") as stream, _no_gc():
+    with path.open("rb") as stream, gcpause.paused():
         value = pickle.load(stream)
         gc.freeze()  # as for places (see ``get``): block texts are long-lived too
         return value
@@ -138,7 +125,7 @@ def get(
         return None
     entry = _entry_path(catalogue)
     try:
-        with entry.open("rb") as stream, _no_gc():
+        with entry.open("rb") as stream, gcpause.paused():
             stream.seek(-_INDEX_AT.size, os.SEEK_END)
             (index_at,) = _INDEX_AT.unpack(stream.read(_INDEX_AT.size))
             stream.seek(index_at)
@@ -248,7 +235,7 @@ def _write_atomically(entry: Path, write: Any) -> None:
     entry.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=entry.parent)
     try:
-        with os.fdopen(fd, "wb") as stream, _no_gc():
+        with os.fdopen(fd, "wb") as stream, gcpause.paused():
             write(stream)
         os.replace(temp, entry)
     except BaseException:

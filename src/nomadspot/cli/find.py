@@ -173,7 +173,7 @@ def find(
     """
     import dataclasses
 
-    from nomadspot import clock, planning, ranking
+    from nomadspot import clock, gcpause, planning, ranking
 
     run = state(ctx)
     renderer = run.renderer(format)
@@ -221,12 +221,13 @@ def find(
         if settings.weights
         else ranking.DEFAULT_WEIGHTS
     )
-    result = ranking.rank(catalogue.places, meeting, weights, elsewhere=catalogue.elsewhere)
-    if not result.results:
-        raise _nothing_fits(result, catalogue.total)
-    if limit is not None:
-        result = dataclasses.replace(result, results=result.results[:limit])
-    renderer.ranking(result, explain=explain)
+    with gcpause.paused():  # thousands of results, no cycles (see gcpause)
+        result = ranking.rank(catalogue.places, meeting, weights, elsewhere=catalogue.elsewhere)
+        if not result.results:
+            raise _nothing_fits(result, catalogue.total)
+        if limit is not None:
+            result = dataclasses.replace(result, results=result.results[:limit])
+        renderer.ranking(result, explain=explain)
 
 
 def _nothing_fits(result: Ranking, total: int) -> NoResultError:
