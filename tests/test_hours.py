@@ -428,3 +428,36 @@ def test_importing_the_module_does_not_load_the_library() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert output.strip() == "False"
+
+
+def test_a_window_judge_answers_as_check_window_for_every_place() -> None:
+    start, end = dt.datetime(2026, 11, 24, 17, 30), dt.datetime(2026, 11, 24, 18, 30)
+    judge = hours.WindowJudge(start, end)
+    places = [
+        Place(
+            id=f"p{n}",
+            name="P",
+            kind=Kind.CAFE,
+            city="Lyon",
+            opening_hours=oh,
+            country=cc,
+            lat=lat,
+            lon=4.8,
+        )
+        for n, (oh, cc, lat) in enumerate(
+            [
+                ("Mo-Fr 08:00-18:00", "FR", 45.7),
+                ("Mo-Fr 08:00-18:00", "FR", 47.0),  # shares the first one's answer
+                ("Mo-Fr 08:00-18:00", None, 45.7),
+                ("Mo-Fr 08:00-19:00", "FR", 45.7),
+                ("Mo-Fr sunrise-sunset", "FR", 45.7),  # sun times: each place's own
+                ("Mo-Fr sunrise-sunset", "FR", 65.0),
+                (None, "FR", 45.7),
+                ("not hours", "FR", 45.7),
+            ]
+        )
+    ]
+    for place in places:
+        assert judge(place) == hours.check_window(place, start, end)
+    assert judge(places[0]) is judge(places[1])
+    assert judge(places[0]).state == "closed" and judge(places[3]).state == "open"

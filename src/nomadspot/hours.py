@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 __all__ = [
     "HOURS_UNKNOWN",
     "WindowCheck",
+    "WindowJudge",
     "check",
     "check_window",
     "parses",
@@ -521,6 +522,30 @@ def check_window(place: Place, start: dt.datetime, end: dt.datetime) -> WindowCh
     if not place.opening_hours:
         return UNKNOWN
     return check(place.opening_hours, place.country_or_default, start, end, place.coordinates)
+
+
+class WindowJudge:
+    """``check_window`` for many places and one window, as ``find`` asks it: the verdict
+    on an expression without sun times depends only on the expression and the country,
+    so places that share them share one look-up."""
+
+    __slots__ = ("_seen", "end", "start")
+
+    def __init__(self, start: dt.datetime, end: dt.datetime) -> None:
+        self.start, self.end = _naive(start), _naive(end)
+        self._seen: dict[tuple[str, str | None], WindowCheck] = {}
+
+    def __call__(self, place: Place) -> WindowCheck:
+        expression = place.opening_hours
+        if not expression:
+            return UNKNOWN
+        key = (expression, place.country)
+        found = self._seen.get(key)
+        if found is None:
+            found = check_window(place, self.start, self.end)
+            if not _needs_coords(expression):  # else the place's coordinates count too
+                self._seen[key] = found
+        return found
 
 
 # --- a week, for ``show`` ------------------------------------------------------------------

@@ -38,7 +38,7 @@ import datetime as dt
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Final
 
 from nomadspot import hours
@@ -290,6 +290,10 @@ class _Query:
     hard: int  # U: hard requirements
     soft_total: float  # W: weights of the soft criteria that apply
     needs_weight: float  # n = max(weights.needs, W)
+    window: hours.WindowJudge | None
+    # Memos of the texts many results share, filled as ranking goes.
+    fit_notes: dict[tuple[Kind, bool], tuple[float, str, bool]] = field(default_factory=dict)
+    open_notes: dict[int, tuple[hours.WindowCheck, float, str, bool]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, meeting: Meeting, weights: Weights) -> _Query:
@@ -318,6 +322,7 @@ class _Query:
             hard=len(set(meeting.needs)) + (1 if start is not None else 0),
             soft_total=soft,
             needs_weight=max(weights.needs, soft),
+            window=None if start is None or end is None else hours.WindowJudge(start, end),
         )
 
 
@@ -401,8 +406,8 @@ def _judge(place: Place, query: _Query) -> _Candidate | str:
                 return f"farther than {_number(meeting.radius_km)} km"
     # The hours last: the only costly check.
     check: hours.WindowCheck | None = None
-    if query.start is not None and query.end is not None:
-        check = hours.check_window(place, query.start, query.end)
+    if query.window is not None:
+        check = query.window(place)
         if check.state == "closed":
             return CLOSED
         if check.state == "unknown":
@@ -422,6 +427,45 @@ def _judge(place: Place, query: _Query) -> _Candidate | str:
         unknown_needs=tuple(unknown_needs),
         unknown_other=tuple(unknown_other),
     )
+
+
+def _open_note(check: hours.WindowCheck, query: _Query) -> tuple[float, str, bool]:
+    """The closing margin's value, its reason, and whether it raised the place; the same
+    for every place whose hours give this (shared) check."""
+    known = query.open_notes.get(id(check))
+    if known is not None and known[0] is check:
+        return known[1:]
+    margin = check.minutes_to_close_after_end
+    if check.closes_at is None or margin is None:
+        value, text, raised = 1.0, "open around the clock", True
+    else:
+        value = min(1.0, max(0.0, margin) / MARGIN_FULL_MINUTES)
+        closes = "midnight" if check.closes_at.time() == dt.time(0) else f"{check.closes_at:%H:%M}"
+        raised = margin >= 60
+        if raised:
+            text = f"open until {closes} ({_duration(margin)} after the meeting)"
+        elif margin < 1:
+            text = f"closes at {closes}, as the meeting ends"
+        else:
+            text = f"closes at {closes}, only {_duration(margin)} after the meeting"
+    query.open_notes[id(check)] = (check, value, text, raised)
+    return value, text, raised
+
+
+def _fit_note(kind: Kind, room_fits: bool, query: _Query) -> tuple[float, str, bool]:
+    """How well this kind of place suits the party, its reason, and whether it raised."""
+    known = query.fit_notes.get((kind, room_fits))
+    if known is not None:
+        return known
+    people = query.meeting.people
+    fit = FIT.get(kind, FIT[Kind.OTHER])[_size_column(people)]
+    what = kind.value.replace("_", " ")
+    if people >= 3 and room_fits and fit < ROOM_FIT:
+        fit, what = ROOM_FIT, f"{what} with a meeting room"
+    quality = "good" if fit >= 0.8 else "fair" if fit >= 0.5 else "poor"
+    note = (fit, f"{quality} fit for {_party(people)} ({what})", fit >= 0.8)
+    query.fit_notes[(kind, room_fits)] = note
+    return note
 
 
 def _score(
@@ -449,27 +493,8 @@ def _score(
     # Hours: open all along (else excluded) or unknown.
     if check is not None:
         if check.state == "open":
-            margin = check.minutes_to_close_after_end
-            if check.closes_at is None or margin is None:
-                value = 1.0
-                notes.raised.append("open around the clock")
-            else:
-                value = min(1.0, max(0.0, margin) / MARGIN_FULL_MINUTES)
-                closes = (
-                    "midnight"
-                    if check.closes_at.time() == dt.time(0)
-                    else f"{check.closes_at:%H:%M}"
-                )
-                if margin >= 60:
-                    notes.raised.append(
-                        f"open until {closes} ({_duration(margin)} after the meeting)"
-                    )
-                elif margin < 1:
-                    notes.lowered.append(f"closes at {closes}, as the meeting ends")
-                else:
-                    notes.lowered.append(
-                        f"closes at {closes}, only {_duration(margin)} after the meeting"
-                    )
+            value, text, raised = _open_note(check, query)
+            (notes.raised if raised else notes.lowered).append(text)
             soft += weights.closing_margin * value
         else:
             band += 1
@@ -497,17 +522,11 @@ def _score(
             soft += weights.distance * value
 
     # Fit of the kind of place for the party.
-    fit = FIT.get(place.kind, FIT[Kind.OTHER])[_size_column(people)]
-    what = place.kind.value.replace("_", " ")
     room_fits = place.amenities.get("meeting_room") is True and (
         place.meeting_room_seats is None or place.meeting_room_seats >= people
     )
-    if people >= 3 and room_fits and fit < ROOM_FIT:
-        fit, what = ROOM_FIT, f"{what} with a meeting room"
-    quality = "good" if fit >= 0.8 else "fair" if fit >= 0.5 else "poor"
-    (notes.raised if fit >= 0.8 else notes.lowered).append(
-        f"{quality} fit for {_party(people)} ({what})"
-    )
+    fit, text, raised = _fit_note(place.kind, room_fits, query)
+    (notes.raised if raised else notes.lowered).append(text)
     soft += weights.fit * fit
 
     # Seats, as known.
@@ -545,7 +564,9 @@ def _score(
         soft += weights.prefer * total / len(meeting.prefer)
 
     # The user's visits: rating and measured wifi.
-    ratings = [visit.rating for visit in place.visits if visit.rating is not None]
+    ratings = (
+        [visit.rating for visit in place.visits if visit.rating is not None] if place.visits else ()
+    )
     if ratings:
         average = sum(ratings) / len(ratings)
         shrunk = (sum(ratings) + RATING_PRIOR * RATING_PRIOR_VISITS) / (
