@@ -34,9 +34,9 @@ import struct
 import tempfile
 import time
 from array import array
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 from nomadspot import __version__, gcpause
 from nomadspot.model import Place, Price, Visit
@@ -223,7 +223,7 @@ def _remove_stale_temp_files(folder: Path) -> None:
 
 
 def _write_pickle(entry: Path, value: object) -> None:
-    def write(stream: Any) -> None:
+    def write(stream: BinaryIO) -> None:
         pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
         pickler.dispatch_table = _DISPATCH
         pickler.dump(value)
@@ -231,7 +231,7 @@ def _write_pickle(entry: Path, value: object) -> None:
     _write_atomically(entry, write)
 
 
-def _write_atomically(entry: Path, write: Any) -> None:
+def _write_atomically(entry: Path, write: Callable[[BinaryIO], None]) -> None:
     entry.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=entry.parent)
     try:
@@ -258,7 +258,7 @@ def _write_places(
         group[0].append(position)
         group[1].append(place)
 
-    def write(stream: Any) -> None:
+    def write(stream: BinaryIO) -> None:
         pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
         pickler.dispatch_table = _DISPATCH
         spans: dict[str, tuple[int, int]] = {}
