@@ -285,12 +285,10 @@ class _Query:
     kinds_reason: str
     needs: tuple[str, ...]
     room: bool
-    start: dt.datetime | None
-    end: dt.datetime | None
     hard: int  # U: hard requirements
     soft_total: float  # W: weights of the soft criteria that apply
     needs_weight: float  # n = max(weights.needs, W)
-    window: hours.WindowJudge | None
+    window: hours.WindowJudge | None  # the meeting window's verdicts, when one is asked
     # Memos of the texts many results share, filled as ranking goes.
     fit_notes: dict[tuple[Kind, bool], tuple[float, str, bool]] = field(default_factory=dict)
     open_notes: dict[int, tuple[hours.WindowCheck, float, str, bool]] = field(default_factory=dict)
@@ -317,8 +315,6 @@ class _Query:
             kinds_reason=f"not a {kinds}",
             needs=tuple(dict.fromkeys(meeting.needs)),
             room="meeting_room" in meeting.needs,
-            start=start,
-            end=end,
             hard=len(set(meeting.needs)) + (1 if start is not None else 0),
             soft_total=soft,
             needs_weight=max(weights.needs, soft),
