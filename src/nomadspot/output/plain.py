@@ -9,10 +9,13 @@ import json
 import math
 import re
 from collections.abc import Sequence
+from json.encoder import encode_basestring as _encode_string
 from typing import TYPE_CHECKING, Any
 
 from nomadspot import codec
+from nomadspot.model import DEFAULT_COUNTRY
 from nomadspot.output import Sink, Week
+from nomadspot.vocabulary import Kind
 
 if TYPE_CHECKING:
     from nomadspot.model import Place
@@ -59,6 +62,10 @@ def _finite(data: Any) -> Any:
 _UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
+def _escape_unsafe(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
 def dumps(data: Any, *, pretty: bool = True) -> str:
     """JSON text: indented for a person, one line for a program (as httpie and jq do;
     Python's C encoder only runs without indentation, ten times faster on 10,000 places)."""
@@ -69,7 +76,105 @@ def dumps(data: Any, *, pretty: bool = True) -> str:
         )
     except ValueError:
         text = json.dumps(_finite(data), ensure_ascii=False, indent=indent, default=_json_default)
-    return _UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text) + "\n"
+    return _UNSAFE_IN_JSON.sub(_escape_unsafe, text) + "\n"
+
+
+class _Encoder:
+    """JSON values written exactly as ``dumps(..., pretty=False)`` writes them, one at a time.
+
+    ``ranking_line`` assembles find's one-line JSON from these: 30,000 results are written
+    in half the time of building their dicts and encoding them, mostly because the texts
+    that results share (kinds, cities, hours, reasons) are encoded once. Each text is made
+    terminal-safe on its own, which is the same as doing it on the whole line: the escapes
+    that json adds are plain ASCII."""
+
+    def __init__(self) -> None:
+        self.texts: dict[str, str] = {}
+        self.lists: dict[tuple[str, ...], str] = {}
+        self.numbers: dict[float, str] = {}
+
+    @staticmethod
+    def text(value: str) -> str:
+        encoded = _encode_string(value)
+        if ("\x7f" in value) if value.isascii() else _UNSAFE_IN_JSON.search(value) is not None:
+            return _UNSAFE_IN_JSON.sub(_escape_unsafe, encoded)
+        return encoded
+
+    def shared_text(self, value: str | None) -> str:
+        """``text`` (or null) for values that many results share."""
+        encoded = self.texts.get(value)  # type: ignore[arg-type]
+        if encoded is None:
+            encoded = "null" if value is None else self.text(value)
+            self.texts[value] = encoded  # type: ignore[index]
+        return encoded
+
+    def texts_list(self, values: tuple[str, ...]) -> str:
+        encoded = self.lists.get(values)
+        if encoded is None:
+            encoded = "[" + ", ".join(self.shared_text(value) for value in values) + "]"
+            self.lists[values] = encoded
+        return encoded
+
+    def shared_number(self, value: float | None) -> str:
+        """A score, a distance or a cost: rounded, so the same few values recur."""
+        if type(value) is not float or value == 0:  # 0.0 == -0.0, written apart
+            return self.value(value)
+        encoded = self.numbers.get(value)
+        if encoded is None:
+            encoded = self.numbers[value] = self.value(value)
+        return encoded
+
+    @staticmethod
+    def number(value: float | None) -> str:
+        if type(value) is float and value - value == 0:  # finite
+            return float.__repr__(value)
+        return _Encoder.value(value)
+
+    @staticmethod
+    def value(value: object) -> str:
+        if value is None:
+            return "null"
+        if type(value) is str:
+            return _Encoder.text(value)
+        if type(value) is float:
+            return float.__repr__(value) if math.isfinite(value) else "null"
+        if value is True:
+            return "true"
+        if value is False:
+            return "false"
+        if type(value) is int:
+            return int.__repr__(value)
+        return dumps(value, pretty=False)[:-1]  # anything rarer: json's own way
+
+
+def ranking_line(ranking: Ranking) -> str:
+    """``dumps(ranking_json(ranking), pretty=False)``, byte for byte, written directly."""
+    encode = _Encoder()
+    text, shared, texts = encode.text, encode.shared_text, encode.texts_list
+    number, shared_number, value = encode.number, encode.shared_number, encode.value
+    kinds: dict[Kind, str] = {kind: text(kind.value) for kind in Kind}
+    lines = []
+    for result in ranking.results:
+        place = result.place
+        address = place.address
+        lines.append(
+            f'{{"rank": {result.rank:d}, "id": {text(place.id)}, '
+            f'"name": {text(place.name)}, "kind": {kinds[place.kind]}, '
+            f'"city": {shared(place.city)}, "country": {shared(place.country or DEFAULT_COUNTRY)}, '
+            f'"address": {"null" if address is None else text(address)}, '
+            f'"lat": {number(place.lat)}, "lon": {number(place.lon)}, '
+            f'"score": {shared_number(result.score)}, '
+            f'"distance_km": {shared_number(result.distance_km)}, '
+            f'"open": {"null" if result.open is None else value(result.open)}, '
+            f'"opening_hours": {shared(place.opening_hours)}, '
+            f'"cost": {shared_number(result.cost)}, '
+            f'"matched": {texts(result.matched)}, "unknown": {texts(result.unknown)}, '
+            f'"reasons": {texts(result.reasons)}}}'
+        )
+    query = dumps(_query_json(ranking), pretty=False)[:-1]
+    excluded = dumps(_excluded_json(ranking), pretty=False)[:-1]
+    results = ", ".join(lines)
+    return f'{{"query": {query}, "results": [{results}], "excluded": {excluded}}}\n'
 
 
 def place_json(place: Place) -> dict[str, Any]:
@@ -77,26 +182,31 @@ def place_json(place: Place) -> dict[str, Any]:
 
 
 def ranking_json(ranking: Ranking) -> dict[str, Any]:
+    return {
+        "query": _query_json(ranking),
+        "results": [_result_json(result) for result in ranking.results],
+        "excluded": _excluded_json(ranking),
+    }
+
+
+def _query_json(ranking: Ranking) -> dict[str, Any]:
     meeting = ranking.meeting
     return {
-        "query": {
-            "city": meeting.city,
-            "kinds": sorted(kind.value for kind in meeting.kinds),
-            "needs": list(meeting.needs),
-            "prefer": list(meeting.prefer),
-            "people": meeting.people,
-            "start": meeting.start.isoformat() if meeting.start else None,
-            "end": meeting.end.isoformat() if meeting.end else None,
-            "budget": meeting.budget,
-            "near": [{"label": p.label, "lat": p.lat, "lon": p.lon} for p in meeting.near],
-            "strict": meeting.strict,
-        },
-        "results": [_result_json(result) for result in ranking.results],
-        "excluded": {
-            "count": ranking.excluded_count,
-            "by_reason": ranking.excluded_by_reason(),
-        },
+        "city": meeting.city,
+        "kinds": sorted(kind.value for kind in meeting.kinds),
+        "needs": list(meeting.needs),
+        "prefer": list(meeting.prefer),
+        "people": meeting.people,
+        "start": meeting.start.isoformat() if meeting.start else None,
+        "end": meeting.end.isoformat() if meeting.end else None,
+        "budget": meeting.budget,
+        "near": [{"label": p.label, "lat": p.lat, "lon": p.lon} for p in meeting.near],
+        "strict": meeting.strict,
     }
+
+
+def _excluded_json(ranking: Ranking) -> dict[str, Any]:
+    return {"count": ranking.excluded_count, "by_reason": ranking.excluded_by_reason()}
 
 
 def _result_json(result: Result) -> dict[str, Any]:
@@ -169,7 +279,10 @@ class JsonRenderer:
         self.sink.write(dumps(data, pretty=self.pretty))
 
     def ranking(self, ranking: Ranking, *, explain: bool) -> None:
-        self.sink.write(dumps(ranking_json(ranking), pretty=self.pretty))
+        if self.pretty:
+            self.sink.write(dumps(ranking_json(ranking)))
+        else:
+            self.sink.write(ranking_line(ranking))
 
 
 class _DelimitedRenderer:
