@@ -39,7 +39,8 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
-from typing import Final
+from operator import itemgetter
+from typing import Final, NamedTuple
 
 from nomadspot import hours
 from nomadspot.errors import UsageError
@@ -160,9 +161,9 @@ OVER_BUDGET: Final = "over budget"
 # --- results -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Result:
-    """A place that fits, with its rank (1..n) and why."""
+class Result(NamedTuple):
+    """A place that fits, with its rank (1..n) and why. A named tuple rather than a frozen
+    dataclass: as immutable, and five times cheaper to make for 30,000 results."""
 
     rank: int
     place: Place
@@ -276,7 +277,7 @@ def estimated_cost(place: Place, meeting: Meeting) -> float | None:
 
 @dataclass(slots=True)
 class _Query:
-    """What ``rank`` works out once per meeting."""
+    """What ``rank`` works out once per meeting, and the texts that many results share."""
 
     meeting: Meeting
     weights: Weights
@@ -289,9 +290,12 @@ class _Query:
     soft_total: float  # W: weights of the soft criteria that apply
     needs_weight: float  # n = max(weights.needs, W)
     window: hours.WindowJudge | None  # the meeting window's verdicts, when one is asked
-    # Memos of the texts many results share, filled as ranking goes.
+    confirmed: dict[str, str]  # need -> "wifi confirmed"
+    unknown: dict[str, str]  # need -> "wifi unknown"
+    # Memos filled as ranking goes.
     fit_notes: dict[tuple[Kind, bool], tuple[float, str, bool]] = field(default_factory=dict)
     open_notes: dict[int, tuple[hours.WindowCheck, float, str, bool]] = field(default_factory=dict)
+    texts: dict[tuple[object, ...], str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, meeting: Meeting, weights: Weights) -> _Query:
@@ -307,48 +311,43 @@ class _Query:
         soft += weights.distance if meeting.near else 0.0
         soft += weights.closing_margin if start is not None else 0.0
         kinds = "/".join(sorted(kind.value for kind in meeting.kinds))
+        needs = tuple(dict.fromkeys(meeting.needs))
         return cls(
             meeting=meeting,
             weights=weights,
             city_key=fold(meeting.city) if meeting.city else None,
             country=meeting.country.upper() if meeting.country else None,
             kinds_reason=f"not a {kinds}",
-            needs=tuple(dict.fromkeys(meeting.needs)),
+            needs=needs,
             room="meeting_room" in meeting.needs,
             hard=len(set(meeting.needs)) + (1 if start is not None else 0),
             soft_total=soft,
             needs_weight=max(weights.needs, soft),
             window=None if start is None or end is None else hours.WindowJudge(start, end),
+            confirmed={need: f"{_label(need)} confirmed" for need in needs},
+            unknown={need: f"{_label(need)} unknown" for need in needs},
         )
 
 
-@dataclass(slots=True)
-class _Candidate:
-    place: Place
-    band: int
-    exact: float
-    score: float
-    distance_km: float | None
-    open: bool | None
-    window: str
-    cost: float | None
-    matched: tuple[str, ...]
-    unknown: tuple[str, ...]
-    reasons: tuple[str, ...]
-
-
-class _Notes:
-    """Reasons in three groups, shown in order: what raised, what lowered, what is unknown."""
-
-    __slots__ = ("lowered", "raised", "unknown")
-
-    def __init__(self) -> None:
-        self.raised: list[str] = []
-        self.lowered: list[str] = []
-        self.unknown: list[str] = []
-
-    def all(self) -> tuple[str, ...]:
-        return (*self.raised, *self.lowered, *self.unknown)
+# A result before it has its rank: its sort key, then Result's fields after ``rank``.
+_Candidate = tuple[
+    int,  # band: how many hard requirements are unknown
+    float,  # minus the exact score
+    str,  # the name, folded
+    str,  # the name
+    str,  # the id
+    tuple[
+        Place,
+        float,
+        float | None,
+        bool | None,
+        str,
+        float | None,
+        tuple[str, ...],
+        tuple[str, ...],
+        tuple[str, ...],
+    ],
+]
 
 
 def _judge(place: Place, query: _Query) -> _Candidate | str:
@@ -362,10 +361,11 @@ def _judge(place: Place, query: _Query) -> _Candidate | str:
         return f"not in {query.country}"
     if meeting.kinds and place.kind not in meeting.kinds:
         return query.kinds_reason
+    amenities = place.amenities
     matched: list[str] = []
     unknown_needs: list[str] = []
     for need in query.needs:
-        has = place.amenities.get(need)
+        has = amenities.get(need)
         if has is None:
             unknown_needs.append(need)
         elif has:
@@ -384,7 +384,7 @@ def _judge(place: Place, query: _Query) -> _Candidate | str:
                 return f"meeting room too small for {people}"
         elif people > 1:
             unknown_other.append(UNKNOWN_ROOM_SEATS)
-    cost = estimated_cost(place, meeting)
+    cost = None if place.price is None else estimated_cost(place, meeting)
     if meeting.budget is not None:
         if cost is not None and cost > meeting.budget + 1e-9:
             return OVER_BUDGET
@@ -413,16 +413,7 @@ def _judge(place: Place, query: _Query) -> _Candidate | str:
             return f"{_label(unknown_needs[0])} unknown (--strict)"
         if unknown_other:
             return f"{_UNKNOWN_LABELS[unknown_other[0]]} unknown (--strict)"
-    return _score(
-        place,
-        query,
-        check=check,
-        distance=distance,
-        cost=cost,
-        matched=tuple(matched),
-        unknown_needs=tuple(unknown_needs),
-        unknown_other=tuple(unknown_other),
-    )
+    return _score(place, query, check, distance, cost, matched, unknown_needs, unknown_other)
 
 
 def _open_note(check: hours.WindowCheck, query: _Query) -> tuple[float, str, bool]:
@@ -464,49 +455,64 @@ def _fit_note(kind: Kind, room_fits: bool, query: _Query) -> tuple[float, str, b
     return note
 
 
+def _shared_text(query: _Query, key: tuple[object, ...]) -> str:
+    """A reason that depends on a number or two that many places share (seats, a cost):
+    made once per value."""
+    text = query.texts.get(key)
+    if text is None:
+        what = key[0]
+        if what == "seats":
+            text = f"{key[1]} seats"
+        elif what == "room":
+            text = f"meeting room for {key[1]}"
+        else:  # "cost"
+            cost, currency = key[1], key[2]
+            text = "free" if cost == 0 else f"about {cost:.2f} {currency} for the meeting"
+        query.texts[key] = text
+    return text
+
+
 def _score(
     place: Place,
     query: _Query,
-    *,
     check: hours.WindowCheck | None,
     distance: float | None,
     cost: float | None,
-    matched: tuple[str, ...],
-    unknown_needs: tuple[str, ...],
-    unknown_other: tuple[str, ...],
+    matched: list[str],
+    unknown_needs: list[str],
+    unknown_other: list[str],
 ) -> _Candidate:
+    # Reasons in three groups, shown in order: what raised, what lowered, what is unknown.
     meeting, weights = query.meeting, query.weights
     people = meeting.people
-    notes = _Notes()
+    amenities = place.amenities
+    raised = [query.confirmed[need] for need in matched]
+    lowered: list[str] = []
+    unknown = [query.unknown[need] for need in unknown_needs]
     soft = 0.0
-
-    for need in matched:
-        notes.raised.append(f"{_label(need)} confirmed")
-    for need in unknown_needs:
-        notes.unknown.append(f"{_label(need)} unknown")
     band = len(unknown_needs)
 
     # Hours: open all along (else excluded) or unknown.
     if check is not None:
         if check.state == "open":
-            value, text, raised = _open_note(check, query)
-            (notes.raised if raised else notes.lowered).append(text)
+            value, text, up = _open_note(check, query)
+            (raised if up else lowered).append(text)
             soft += weights.closing_margin * value
         else:
             band += 1
             if not place.opening_hours and place.opening_hours_raw:
                 raw = " ".join(place.opening_hours_raw.split())
                 raw = raw if len(raw) <= 40 else raw[:39] + "…"
-                notes.unknown.append(f"hours unknown (not in opening_hours syntax: {raw})")
+                unknown.append(f"hours unknown (not in opening_hours syntax: {raw})")
             elif place.opening_hours and not hours.parses(place.opening_hours):
-                notes.unknown.append("hours unknown (opening_hours does not parse)")
+                unknown.append("hours unknown (opening_hours does not parse)")
             else:
-                notes.unknown.append(check.text)
+                unknown.append(check.text)
 
     # Distance: the farthest participant.
     if meeting.near:
         if distance is None:
-            notes.unknown.append("distance unknown (no coordinates)")
+            unknown.append("distance unknown (no coordinates)")
         else:
             value = DISTANCE_HALF_KM / (DISTANCE_HALF_KM + distance)
             text = (
@@ -514,55 +520,58 @@ def _score(
                 if len(meeting.near) == 1
                 else f"{distance:.1f} km for the farthest participant"
             )
-            (notes.raised if value >= 0.5 else notes.lowered).append(text)
+            (raised if value >= 0.5 else lowered).append(text)
             soft += weights.distance * value
 
     # Fit of the kind of place for the party.
-    room_fits = place.amenities.get("meeting_room") is True and (
-        place.meeting_room_seats is None or place.meeting_room_seats >= people
+    room_seats = place.meeting_room_seats
+    room_fits = amenities.get("meeting_room") is True and (
+        room_seats is None or room_seats >= people
     )
-    fit, text, raised = _fit_note(place.kind, room_fits, query)
-    (notes.raised if raised else notes.lowered).append(text)
+    fit, text, up = _fit_note(place.kind, room_fits, query)
+    (raised if up else lowered).append(text)
     soft += weights.fit * fit
 
     # Seats, as known.
     if people > 1:
         if place.seats is not None:
-            notes.raised.append(f"{place.seats} seats")
+            raised.append(_shared_text(query, ("seats", place.seats)))
         else:
-            notes.unknown.append("seats unknown")
-    if query.room and people > 1:
-        if place.meeting_room_seats is not None:
-            notes.raised.append(f"meeting room for {place.meeting_room_seats}")
-        else:
-            notes.unknown.append("meeting room size unknown")
+            unknown.append("seats unknown")
+        if query.room:
+            if room_seats is not None:
+                raised.append(_shared_text(query, ("room", room_seats)))
+            else:
+                unknown.append("meeting room size unknown")
 
     # Cost.
     if cost is not None:
         currency = (place.price.currency if place.price else None) or "EUR"
-        notes.raised.append("free" if cost == 0 else f"about {cost:.2f} {currency} for the meeting")
+        raised.append(_shared_text(query, ("cost", cost, currency)))
     elif meeting.budget is not None:
-        notes.unknown.append("price unknown")
+        unknown.append("price unknown")
 
     # Wishes.
     if meeting.prefer:
         total = 0.0
         for wish in meeting.prefer:
-            has = place.amenities.get(wish)
+            has = amenities.get(wish)
             if has is True:
                 total += 1.0
-                notes.raised.append(f"has {_label(wish)} (preferred)")
+                raised.append(f"has {_label(wish)} (preferred)")
             elif has is False:
-                notes.lowered.append(f"no {_label(wish)} (preferred)")
+                lowered.append(f"no {_label(wish)} (preferred)")
             else:
                 total += PREFER_UNKNOWN
-                notes.unknown.append(f"{_label(wish)} unknown (preferred)")
+                unknown.append(f"{_label(wish)} unknown (preferred)")
         soft += weights.prefer * total / len(meeting.prefer)
 
     # The user's visits: rating and measured wifi.
-    ratings = (
-        [visit.rating for visit in place.visits if visit.rating is not None] if place.visits else ()
-    )
+    if place.visits:
+        ratings = [visit.rating for visit in place.visits if visit.rating is not None]
+        mbps = place.measured_wifi_mbps
+    else:
+        ratings, mbps = [], place.wifi_mbps
     if ratings:
         average = sum(ratings) / len(ratings)
         shrunk = (sum(ratings) + RATING_PRIOR * RATING_PRIOR_VISITS) / (
@@ -571,41 +580,44 @@ def _score(
         value = min(1.0, max(0.0, (shrunk - 1) / 4))
         visits = "1 visit" if len(ratings) == 1 else f"{len(ratings)} visits"
         text = f"rated {_number(average)}/5 over {visits}"
-        (notes.raised if average >= 3 else notes.lowered).append(text)
+        (raised if average >= 3 else lowered).append(text)
     else:
         value = (RATING_PRIOR - 1) / 4
     soft += weights.rating * value
 
-    mbps = place.measured_wifi_mbps
     if mbps is not None and math.isfinite(mbps) and mbps >= 0:
         value = 1 - math.exp(-mbps / WIFI_SCALE_MBPS)
         text = f"wifi measured at {_number(mbps)} Mbps"
-        (notes.raised if mbps >= 20 else notes.lowered).append(text)
+        (raised if mbps >= 20 else lowered).append(text)
     else:
-        value = 0.0 if place.amenities.get("wifi") is False else WIFI_UNMEASURED
+        value = 0.0 if amenities.get("wifi") is False else WIFI_UNMEASURED
     soft += weights.wifi * value
 
     n, hard = query.needs_weight, query.hard
     denominator = n * hard + query.soft_total
     exact = (n * (hard - band) + soft) / denominator if denominator > 0 else 0.0
-    score = round(min(1.0, max(0.0, exact)), 2)
-    return _Candidate(
-        place=place,
-        band=band,
-        exact=exact,
-        score=score,
-        distance_km=None if distance is None else round(distance, 1),
-        open=None if check is None or check.state != "open" else True,
-        window="" if check is None else check.text,
-        cost=None if cost is None else round(cost, 2),
-        matched=matched,
-        unknown=(*unknown_needs, *unknown_other),
-        reasons=notes.all(),
+    name = place.name
+    return (
+        band,
+        -exact,
+        fold(name),
+        name,
+        place.id,
+        (
+            place,
+            round(min(1.0, max(0.0, exact)), 2),
+            None if distance is None else round(distance, 1),
+            None if check is None or check.state != "open" else True,
+            "" if check is None else check.text,
+            None if cost is None else round(cost, 2),
+            tuple(matched),
+            (*unknown_needs, *unknown_other),
+            (*raised, *lowered, *unknown),
+        ),
     )
 
 
-def _order(place: Place) -> tuple[str, str, str]:
-    return (fold(place.name), place.name, place.id)
+_SORT_KEY = itemgetter(0, 1, 2, 3, 4)  # band, exact score, name folded, name, id
 
 
 def rank(
@@ -631,22 +643,10 @@ def rank(
             excluded.append(Exclusion(place, verdict))
         else:
             candidates.append(verdict)
-    candidates.sort(key=lambda c: (c.band, -c.exact, *_order(c.place)))
+    candidates.sort(key=_SORT_KEY)
     # By id (unique in a catalogue): deterministic, and cheap for 100,000 exclusions.
     excluded.sort(key=lambda e: (e.place.id, e.reason, e.place.name))
     results = tuple(
-        Result(
-            rank=number,
-            place=c.place,
-            score=c.score,
-            distance_km=c.distance_km,
-            open=c.open,
-            window=c.window,
-            cost=c.cost,
-            matched=c.matched,
-            unknown=c.unknown,
-            reasons=c.reasons,
-        )
-        for number, c in enumerate(candidates, start=1)
+        Result(number, *candidate[-1]) for number, candidate in enumerate(candidates, start=1)
     )
     return Ranking(meeting=meeting, results=results, excluded=tuple(excluded), elsewhere=elsewhere)
