@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 from pathlib import Path
@@ -464,3 +465,33 @@ def test_the_example_for_one_city(tmp_path: Path) -> None:
     assert paris.is_example and notes
     assert paris.places and {place.city for place in paris.places} == {"Paris"}
     assert paris.total == len(store.example().places)
+
+
+def _fields(place: Place) -> list[tuple[str, type, object]]:
+    values = [(name, getattr(place, name)) for name in (f.name for f in dataclasses.fields(place))]
+    return [(name, type(value), value) for name, value in values]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(places=catalogues())
+def test_the_cache_gives_back_every_field_with_its_type(
+    tmp_path: Path, places: list[Place]
+) -> None:
+    """Entries keep only the fields that are not defaults; the others must read back as
+    the very defaults, and a place read from the cache must store and read again."""
+    from nomadspot import cache
+
+    path = tmp_path / "catalogue.toml"
+    explicit = [dataclasses.replace(place, tags=(), visits=(), notes=None) for place in places]
+    for round_trip in (places, explicit):
+        cache.put(path, "digest", tuple(round_trip), {}, {})
+        cached = cache.get(path, "digest")
+        assert cached is not None
+        assert [_fields(place) for place in cached.places] == [_fields(p) for p in round_trip]
+        cache.put(path, "again", cached.places, {}, {})
+        again = cache.get(path, "again")
+        assert again is not None and again.places == tuple(round_trip)
+        changed = [dataclasses.replace(place, seats=7) for place in again.places]
+        assert all(place.seats == 7 for place in changed)
