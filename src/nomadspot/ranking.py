@@ -296,6 +296,7 @@ class _Query:
     fit_notes: dict[tuple[Kind, bool], tuple[float, str, bool]] = field(default_factory=dict)
     open_notes: dict[int, tuple[hours.WindowCheck, float, str, bool]] = field(default_factory=dict)
     texts: dict[tuple[object, ...], str] = field(default_factory=dict)
+    scores: dict[float, float] = field(default_factory=dict)  # exact -> shown (a few dozen)
 
     @classmethod
     def of(cls, meeting: Meeting, weights: Weights) -> _Query:
@@ -486,16 +487,24 @@ def _score(
     meeting, weights = query.meeting, query.weights
     people = meeting.people
     amenities = place.amenities
-    raised = [query.confirmed[need] for need in matched]
+    raised: list[str] = []
     lowered: list[str] = []
-    unknown = [query.unknown[need] for need in unknown_needs]
+    unknown: list[str] = []
+    for need in matched:
+        raised.append(query.confirmed[need])
+    for need in unknown_needs:
+        unknown.append(query.unknown[need])
     soft = 0.0
     band = len(unknown_needs)
 
     # Hours: open all along (else excluded) or unknown.
     if check is not None:
         if check.state == "open":
-            value, text, up = _open_note(check, query)
+            known = query.open_notes.get(id(check))
+            if known is not None and known[0] is check:
+                _, value, text, up = known
+            else:
+                value, text, up = _open_note(check, query)
             (raised if up else lowered).append(text)
             soft += weights.closing_margin * value
         else:
@@ -528,26 +537,31 @@ def _score(
     room_fits = amenities.get("meeting_room") is True and (
         room_seats is None or room_seats >= people
     )
-    fit, text, up = _fit_note(place.kind, room_fits, query)
+    fit, text, up = query.fit_notes.get((place.kind, room_fits)) or _fit_note(
+        place.kind, room_fits, query
+    )
     (raised if up else lowered).append(text)
     soft += weights.fit * fit
 
     # Seats, as known.
     if people > 1:
         if place.seats is not None:
-            raised.append(_shared_text(query, ("seats", place.seats)))
+            key: tuple[object, ...] = ("seats", place.seats)
+            raised.append(query.texts.get(key) or _shared_text(query, key))
         else:
             unknown.append("seats unknown")
         if query.room:
             if room_seats is not None:
-                raised.append(_shared_text(query, ("room", room_seats)))
+                key = ("room", room_seats)
+                raised.append(query.texts.get(key) or _shared_text(query, key))
             else:
                 unknown.append("meeting room size unknown")
 
     # Cost.
     if cost is not None:
         currency = (place.price.currency if place.price else None) or "EUR"
-        raised.append(_shared_text(query, ("cost", cost, currency)))
+        key = ("cost", cost, currency)
+        raised.append(query.texts.get(key) or _shared_text(query, key))
     elif meeting.budget is not None:
         unknown.append("price unknown")
 
@@ -596,6 +610,9 @@ def _score(
     n, hard = query.needs_weight, query.hard
     denominator = n * hard + query.soft_total
     exact = (n * (hard - band) + soft) / denominator if denominator > 0 else 0.0
+    score = query.scores.get(exact)
+    if score is None:
+        score = query.scores[exact] = round(min(1.0, max(0.0, exact)), 2)
     name = place.name
     return (
         band,
@@ -605,7 +622,7 @@ def _score(
         place.id,
         (
             place,
-            round(min(1.0, max(0.0, exact)), 2),
+            score,
             None if distance is None else round(distance, 1),
             None if check is None or check.state != "open" else True,
             "" if check is None else check.text,
@@ -647,6 +664,7 @@ def rank(
     # By id (unique in a catalogue): deterministic, and cheap for 100,000 exclusions.
     excluded.sort(key=lambda e: (e.place.id, e.reason, e.place.name))
     results = tuple(
-        Result(number, *candidate[-1]) for number, candidate in enumerate(candidates, start=1)
+        Result._make((number, *candidate[-1]))
+        for number, candidate in enumerate(candidates, start=1)
     )
     return Ranking(meeting=meeting, results=results, excluded=tuple(excluded), elsewhere=elsewhere)

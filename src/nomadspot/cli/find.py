@@ -221,13 +221,16 @@ def find(
         if settings.weights
         else ranking.DEFAULT_WEIGHTS
     )
-    with gcpause.paused():  # thousands of results, no cycles (see gcpause)
+    with gcpause.paused(keep=True):  # thousands of results, no cycles (see gcpause)
         result = ranking.rank(catalogue.places, meeting, weights, elsewhere=catalogue.elsewhere)
         if not result.results:
             raise _nothing_fits(result, catalogue.total)
         if limit is not None:
             result = dataclasses.replace(result, results=result.results[:limit])
         renderer.ranking(result, explain=explain)
+    # The results go before the catalogue (Python would drop the catalogue first, then
+    # free each place along with its result): on 100,000 places, 25 ms instead of 50.
+    del result
 
 
 def _nothing_fits(result: Ranking, total: int) -> NoResultError:

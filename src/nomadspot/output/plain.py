@@ -62,6 +62,9 @@ def _finite(data: Any) -> Any:
 _UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
+_DEL = "\x7f"
+
+
 def _escape_unsafe(match: re.Match[str]) -> str:
     return f"\\u{ord(match.group()):04x}"
 
@@ -148,28 +151,49 @@ class _Encoder:
 
 
 def ranking_line(ranking: Ranking) -> str:
-    """``dumps(ranking_json(ranking), pretty=False)``, byte for byte, written directly."""
+    """``dumps(ranking_json(ranking), pretty=False)``, byte for byte, written directly.
+
+    The loop is the hot path of ``find`` on a large catalogue: shared values are looked
+    up in the encoder's memos with ``dict.get`` inline, and encoded on a miss. Scores and
+    distances are always floats (never 0 as an int, which a float memo would confuse)."""
     encode = _Encoder()
     text, shared, texts = encode.text, encode.shared_text, encode.texts_list
     number, shared_number, value = encode.number, encode.shared_number, encode.value
+    known_text, known_list, known_number = encode.texts.get, encode.lists.get, encode.numbers.get
     kinds: dict[Kind, str] = {kind: text(kind.value) for kind in Kind}
+    escape = _encode_string
     lines = []
     for result in ranking.results:
         place = result.place
-        address = place.address
+        place_id, name, address = place.id, place.name, place.address
+        city, country, hours = place.city, place.country or DEFAULT_COUNTRY, place.opening_hours
+        lat, lon, score, distance = place.lat, place.lon, result.score, result.distance_km
+        matched, unknown, reasons = result.matched, result.unknown, result.reasons
+        # Most ids and names are ASCII without DEL: json's C escape alone is enough.
+        id_text = (
+            escape(place_id) if place_id.isascii() and _DEL not in place_id else text(place_id)
+        )
+        name_text = escape(name) if name.isascii() and _DEL not in name else text(name)
+        lat_text = float.__repr__(lat) if type(lat) is float and lat - lat == 0 else number(lat)
+        lon_text = float.__repr__(lon) if type(lon) is float and lon - lon == 0 else number(lon)
+        distance_text = (
+            "null" if distance is None else known_number(distance) or shared_number(distance)
+        )
         lines.append(
-            f'{{"rank": {result.rank:d}, "id": {text(place.id)}, '
-            f'"name": {text(place.name)}, "kind": {kinds[place.kind]}, '
-            f'"city": {shared(place.city)}, "country": {shared(place.country or DEFAULT_COUNTRY)}, '
+            f'{{"rank": {result.rank:d}, "id": {id_text}, "name": {name_text}, '
+            f'"kind": {kinds[place.kind]}, '
+            f'"city": {known_text(city) or shared(city)}, '
+            f'"country": {known_text(country) or shared(country)}, '
             f'"address": {"null" if address is None else text(address)}, '
-            f'"lat": {number(place.lat)}, "lon": {number(place.lon)}, '
-            f'"score": {shared_number(result.score)}, '
-            f'"distance_km": {shared_number(result.distance_km)}, '
+            f'"lat": {lat_text}, "lon": {lon_text}, '
+            f'"score": {known_number(score) or shared_number(score)}, '
+            f'"distance_km": {distance_text}, '
             f'"open": {"null" if result.open is None else value(result.open)}, '
-            f'"opening_hours": {shared(place.opening_hours)}, '
+            f'"opening_hours": {known_text(hours) or shared(hours)}, '  # type: ignore[arg-type]
             f'"cost": {shared_number(result.cost)}, '
-            f'"matched": {texts(result.matched)}, "unknown": {texts(result.unknown)}, '
-            f'"reasons": {texts(result.reasons)}}}'
+            f'"matched": {known_list(matched) or texts(matched)}, '
+            f'"unknown": {known_list(unknown) or texts(unknown)}, '
+            f'"reasons": {known_list(reasons) or texts(reasons)}}}'
         )
     query = dumps(_query_json(ranking), pretty=False)[:-1]
     excluded = dumps(_excluded_json(ranking), pretty=False)[:-1]
