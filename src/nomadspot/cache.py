@@ -31,7 +31,6 @@ import hashlib
 import os
 import pickle
 import struct
-import tempfile
 import time
 from array import array
 from collections.abc import Callable, Mapping
@@ -277,6 +276,8 @@ def _write_pickle(entry: Path, value: object) -> None:
 
 def _write_atomically(entry: Path, write: Callable[[BinaryIO], None]) -> None:
     entry.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile  # writers only
+
     fd, temp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=entry.parent)
     try:
         with os.fdopen(fd, "wb") as stream, gcpause.paused():

@@ -18,7 +18,6 @@ import errno
 import math
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -375,6 +374,8 @@ def write_atomic(path: Path, content: str | bytes, *, keep_backup: bool = True) 
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        import tempfile  # writers only
+
         fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as error:
         raise _write_error(path, error) from error
