@@ -33,3 +33,19 @@ def test_left_off_when_it_was_off() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_kept_objects_are_frozen_out_of_later_collections() -> None:
+    """With ``keep``, what the block made is in the permanent generation: collections
+    after the pause do not walk it; reference counting still frees it."""
+    gc.unfreeze()
+    try:
+        with gcpause.paused(keep=True):
+            kept = [[number] for number in range(1000)]
+        assert gc.get_freeze_count() >= len(kept)
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()
+    with gcpause.paused():
+        fresh = [[number] for number in range(10)]
+    assert fresh and gc.get_freeze_count() == 0

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from nomadspot import cache, codec
+from nomadspot import cache
 from nomadspot.errors import CatalogueError, LockError, UsageError, WriteError
 from nomadspot.model import Place
 
@@ -91,6 +91,8 @@ def _parse_toml(text: str) -> dict[str, Any]:
 
 
 def decode_error(path: Path, error: Exception) -> CatalogueError:
+    from nomadspot import codec
+
     if isinstance(error, codec.NewerVersion):
         return CatalogueError(
             f"{path} has format version {error.version}, newer than this nomadspot knows "
@@ -123,6 +125,8 @@ def parse_toml(text: str, path: Path) -> dict[str, Any]:
 
 def parse(text: str, path: Path) -> Catalogue:
     """Parse and validate catalogue text; every failure is a ``CatalogueError``."""
+    from nomadspot import codec  # a warm cache spares find and list the validation code
+
     document = parse_toml(text, path)
     try:
         decoded = codec.decode(document)
@@ -242,6 +246,8 @@ def serialise(catalogue: Catalogue) -> tuple[str, dict[str, tuple[Place, str]]]:
     """The catalogue's TOML text and each place's block of it. A place unchanged since the
     catalogue's ``blocks`` were made reuses its block instead of being written again."""
     import tomli_w
+
+    from nomadspot import codec
 
     header = tomli_w.dumps({"version": codec.FORMAT_VERSION, **catalogue.extra})
     blocks: dict[str, tuple[Place, str]] = {}
@@ -507,6 +513,8 @@ def refuse_unloadable(catalogue: Catalogue, blocks: dict[str, tuple[Place, str]]
     write (one, for add/edit/visit) are read back and validated as a load would validate
     them; the others come from a file that loaded. Raises ``UsageError`` (exit 2: the
     values came from the command line or an import file); nothing is written."""
+    from nomadspot import codec
+
     problems: list[str] = []
     if len(blocks) != len(catalogue.places):
         from collections import Counter
