@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -785,12 +786,22 @@ def test_an_unreadable_catalogue_is_exit_3_naming_it(
     cli: Cli, catalogue_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cli("add", "A", "--kind", "cafe", "--city", "Lyon")
-    real = Path.read_bytes
+    real_read, real_open = Path.read_bytes, Path.open
+
+    def refused(self: Path, *args: Any, **kwargs: Any) -> Any:
+        raise os_error(errno.EACCES)
+
+    # Whether the file is read whole or hashed in chunks (the cache has its places).
     monkeypatch.setattr(
         Path,
         "read_bytes",
-        lambda self: (
-            (_ for _ in ()).throw(os_error(errno.EACCES)) if self == catalogue_path else real(self)
+        lambda self: refused(self) if self == catalogue_path else real_read(self),
+    )
+    monkeypatch.setattr(
+        Path,
+        "open",
+        lambda self, *args, **kwargs: (
+            refused(self) if self == catalogue_path else real_open(self, *args, **kwargs)
         ),
     )
     for args in (("list", "--format", "json"), ("visit", "a-lyon")):

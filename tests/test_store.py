@@ -526,3 +526,29 @@ def test_the_cache_shares_equal_values_and_only_those(tmp_path: Path) -> None:
     assert type(other_types.amenities["wifi"]) is int
     assert other_types.price is not None and type(other_types.price.hour) is int
     assert [_fields(place) for place in cached.places] == [_fields(place) for place in places]
+
+
+def test_after_a_write_the_file_is_hashed_not_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write does not vouch for the file's stat (racy): the next load hashes the file in
+    chunks, and reads it whole only when the cache does not have those bytes."""
+    from nomadspot import cache
+
+    path = tmp_path / "catalogue.toml"
+    places = _towns(path)
+    assert cache.trusted_digest(path, path.stat()) is None
+    real_read = Path.read_bytes
+    whole_reads: list[Path] = []
+
+    def read_bytes(self: Path) -> bytes:
+        whole_reads.append(self)
+        return real_read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    loaded = store.load(path)
+    assert loaded is not None and loaded.places == tuple(places)
+    assert path not in whole_reads
+    cache._entry_path(path).unlink()  # the cache lost it: read whole and parsed
+    assert store.load(path).places == tuple(places)  # type: ignore[union-attr]
+    assert path in whole_reads

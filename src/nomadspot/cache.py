@@ -28,6 +28,7 @@ import copyreg
 import dataclasses
 import gc
 import hashlib
+import io
 import os
 import pickle
 import struct
@@ -70,6 +71,11 @@ def _entry_path(catalogue: Path) -> Path:
 
 def digest(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()
+
+
+def digest_stream(stream: io.BufferedReader) -> str:
+    """``digest`` of what is left to read in ``stream``."""
+    return hashlib.file_digest(stream, "sha1").hexdigest()
 
 
 # Domain objects are pickled as their class and the fields that differ from the class's
