@@ -81,7 +81,7 @@ def digest_stream(stream: io.BufferedReader) -> str:
 # Domain objects are pickled as their class and the fields that differ from the class's
 # defaults, and rebuilt by handing them that dict, without calling __init__: a place is
 # mostly defaults (no phone, no notes, no visits...), and this loads a city of 35,000
-# places in two thirds of the time a tuple of every field took. A field left out reads
+# places in three quarters of the time a tuple of every field took. A field left out reads
 # the class attribute that dataclasses leave for a default.
 _DEFAULTS: dict[type, dict[str, Any]] = {
     cls: {
