@@ -552,3 +552,10 @@ def test_after_a_write_the_file_is_hashed_not_read_whole(
     cache._entry_path(path).unlink()  # the cache lost it: read whole and parsed
     assert store.load(path).places == tuple(places)  # type: ignore[union-attr]
     assert path in whole_reads
+
+
+def test_the_shared_fields_are_fields() -> None:
+    from nomadspot import cache
+
+    for cls, names in cache._SHAREABLE.items():
+        assert set(names) <= set(cache._FIELDS[cls]), cls
