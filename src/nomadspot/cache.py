@@ -26,7 +26,6 @@ from __future__ import annotations
 import contextlib
 import copyreg
 import dataclasses
-import gc
 import hashlib
 import io
 import os
@@ -167,10 +166,8 @@ def enabled() -> bool:
 
 
 def _load_pickle(path: Path) -> Any:
-    with path.open("rb") as stream, gcpause.paused():
-        value = pickle.load(stream)
-        gc.freeze()  # as for places (see ``get``): block texts are long-lived too
-        return value
+    with path.open("rb") as stream, gcpause.paused(keep=True):  # long-lived, as places
+        return pickle.load(stream)
 
 
 def city_key(city: str) -> str:
@@ -188,7 +185,9 @@ def get(
         return None
     entry = _entry_path(catalogue)
     try:
-        with entry.open("rb") as stream, gcpause.paused():
+        # Thousands of long-lived objects without cycles: out of the cyclic GC's sight,
+        # or every later collection walks them all (0.4 s each for 100,000 places).
+        with entry.open("rb") as stream, gcpause.paused(keep=True):
             stream.seek(-_INDEX_AT.size, os.SEEK_END)
             (index_at,) = _INDEX_AT.unpack(stream.read(_INDEX_AT.size))
             stream.seek(index_at)
@@ -204,9 +203,6 @@ def get(
             else:
                 stream.seek(0)
                 places = _in_catalogue_order(memoryview(stream.read(index_at)), groups, total)
-            # Thousands of long-lived objects without cycles: out of the cyclic GC's sight,
-            # or every later collection walks them all (0.4 s each for 100,000 places).
-            gc.freeze()
         blocks: Blocks = {}
         if with_blocks and city is None:
             with contextlib.suppress(Exception):  # without blocks, a write re-serialises

@@ -97,7 +97,7 @@ class _Encoder:
     @staticmethod
     def text(value: str) -> str:
         encoded = _encode_string(value)
-        if ("\x7f" in value) if value.isascii() else _UNSAFE_IN_JSON.search(value) is not None:
+        if (_DEL in value) if value.isascii() else _UNSAFE_IN_JSON.search(value) is not None:
             return _UNSAFE_IN_JSON.sub(_escape_unsafe, encoded)
         return encoded
 
