@@ -782,6 +782,20 @@ def test_a_failing_hard_link_falls_back_to_a_copy(
     assert leftovers(catalogue_path.parent) == []
 
 
+def test_a_catalogue_path_that_is_a_folder_is_exit_3_naming_it(
+    cli: Cli, catalogue_path: Path
+) -> None:
+    catalogue_path.mkdir(parents=True)
+    for args in (("find", "--city", "Lyon", "--format", "json"), ("list", "--format", "ids")):
+        result = cli(*args, code=3)
+        assert result.stdout == ""
+        assert (
+            result.stderr.splitlines()[0]
+            == f"Error: {catalogue_path} is a folder, not a catalogue file"
+        )
+    assert catalogue_path.is_dir() and list(catalogue_path.iterdir()) == []
+
+
 def test_an_unreadable_catalogue_is_exit_3_naming_it(
     cli: Cli, catalogue_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
