@@ -6,6 +6,7 @@ import dataclasses
 import math
 import multiprocessing
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -531,11 +532,14 @@ def test_the_cache_shares_equal_values_and_only_those(tmp_path: Path) -> None:
 def test_after_a_write_the_file_is_hashed_not_read_whole(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A write does not vouch for the file's stat (racy): the next load hashes the file in
-    chunks, and reads it whole only when the cache does not have those bytes."""
+    """A write whose timestamp tick is not over does not vouch for the file's stat: the
+    next load hashes the file in chunks, and reads it whole only when the cache does not
+    have those bytes."""
     from nomadspot import cache
 
+    monkeypatch.setattr(cache, "tick_ns", lambda mtime_ns: 3600 * 10**9)
     path = tmp_path / "catalogue.toml"
+    store.lock_path(path).touch()
     places = _towns(path)
     assert cache.trusted_digest(path, path.stat()) is None
     real_read = Path.read_bytes
@@ -559,3 +563,135 @@ def test_the_shared_fields_are_fields() -> None:
 
     for cls, names in cache._SHAREABLE.items():
         assert set(names) <= set(cache._FIELDS[cls]), cls
+
+
+# --- a writer vouches for its own write once its timestamp tick is over ----------------
+
+
+def _written(path: Path, name: str = "Aaaa") -> str:
+    """Write one place as ``save`` does, without settling; return the digest written."""
+    from nomadspot import cache
+
+    place = Place(id="p", name=name, kind=Kind.CAFE, city="Lyon")
+    text, _ = store.serialise(store.Catalogue((place,), {}, path))
+    data = text.encode()
+    path.write_bytes(data)
+    store.lock_path(path).touch()
+    return cache.digest(data)
+
+
+def _age(path: Path, seconds: float, *, whole: bool = False) -> None:
+    """Set the file's mtime ``seconds`` in the past (on a whole second with ``whole``)."""
+    when = path.stat().st_mtime_ns - int(seconds * 10**9)
+    if whole:
+        when -= when % 10**9
+    os.utime(path, ns=(when, when))
+
+
+def test_settle_vouches_for_a_write_whose_tick_is_over(tmp_path: Path) -> None:
+    from nomadspot import cache
+
+    path = tmp_path / "catalogue.toml"
+    data_digest = _written(path)
+    _age(path, 0.2)
+    store.settle(path, data_digest)
+    assert cache.trusted_digest(path, path.stat()) == data_digest
+
+
+@pytest.mark.parametrize(
+    ("seconds", "whole", "vouched"),
+    [
+        (-10.0, False, False),  # modified in the future of the lock file's clock
+        (0.01, False, False),  # within the 50 ms margin of fine timestamps
+        (0.2, False, True),
+        (1.0, True, False),  # whole seconds (FAT, HFS+): within RACY_SECONDS
+        (3.0, True, True),
+    ],
+)
+def test_settle_waits_for_the_tick_of_the_file_system(
+    tmp_path: Path, seconds: float, whole: bool, vouched: bool
+) -> None:
+    from nomadspot import cache
+
+    path = tmp_path / "catalogue.toml"
+    data_digest = _written(path)
+    _age(path, seconds, whole=whole)
+    store.settle(path, data_digest)
+    trusted = cache.trusted_digest(path, path.stat())
+    assert trusted == (data_digest if vouched else None)
+
+
+def test_settle_reads_the_file_back(tmp_path: Path) -> None:
+    """Another program changed the file behind the lock, within the write's tick (same
+    stat but for the content): nothing is vouched for, and the next load reads the change."""
+    from nomadspot import cache
+
+    path = tmp_path / "catalogue.toml"
+    data_digest = _written(path, "Aaaa")
+    _written(path, "Bbbb")
+    _age(path, 0.2)
+    store.settle(path, data_digest)
+    assert cache.trusted_digest(path, path.stat()) is None
+    assert store.load(path).places[0].name == "Bbbb"  # type: ignore[union-attr]
+
+
+def test_settle_without_a_lock_file_or_a_cache_does_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nomadspot import cache
+
+    path = tmp_path / "catalogue.toml"
+    data_digest = _written(path)
+    _age(path, 0.2)
+    store.lock_path(path).unlink()
+    store.settle(path, data_digest)  # the lock file is never created by settling
+    assert not store.lock_path(path).exists()
+    assert cache.trusted_digest(path, path.stat()) is None
+    store.lock_path(path).touch()
+    monkeypatch.setenv(cache.DISABLE_ENV, "1")
+    store.settle(path, data_digest)
+    monkeypatch.delenv(cache.DISABLE_ENV)
+    assert cache.trusted_digest(path, path.stat()) is None
+
+
+def test_a_read_after_a_settled_write_does_not_hash_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through ``update``, as ``add`` writes: a write that takes longer than its tick (the
+    cache of a large catalogue) is trusted by the next read, which reads nothing."""
+    from nomadspot import cache
+
+    real_put = cache.put
+
+    def slow_put(*args: object, **kwargs: object) -> None:
+        real_put(*args, **kwargs)  # type: ignore[arg-type]
+        time.sleep(0.2)
+
+    monkeypatch.setattr(cache, "put", slow_put)
+    path = tmp_path / "catalogue.toml"
+    add_place(path, Place(id="a", name="A", kind=Kind.CAFE, city="Lyon"))
+
+    def no_hashing(_: Path) -> str:
+        raise AssertionError("the file was hashed although its writer vouched for it")
+
+    monkeypatch.setattr(store, "_digest_of_file", no_hashing)
+    loaded = store.load(path)
+    assert loaded is not None and [place.id for place in loaded.places] == ["a"]
+
+
+def test_a_stat_file_of_the_previous_format_is_not_trusted(tmp_path: Path) -> None:
+    """Format 1 stored the time of the hashing, not the racy window: never read as one."""
+    import pickle
+
+    from nomadspot import cache
+
+    path = tmp_path / "catalogue.toml"
+    data_digest = _written(path)
+    _age(path, 60)
+    status = path.stat()
+    old = (data_digest, cache._signature(status), status.st_mtime_ns + 10**12)
+    cache._entry_path(path).with_suffix(".stat").parent.mkdir(parents=True, exist_ok=True)
+    cache._entry_path(path).with_suffix(".stat").write_bytes(pickle.dumps(old))
+    assert cache.trusted_digest(path, status) is None
+    cache.vouch(path, status, data_digest, cache.racy_from(time.time_ns()))
+    assert cache.trusted_digest(path, status) == data_digest

@@ -7,9 +7,11 @@ edit in the same second, a ``git checkout``, a copy with the same size and mtime
 a large file costs time too, so once its content has been hashed, a small ``.stat`` file
 remembers the file's size, mtime, ctime, inode and device; while they are all unchanged
 (and the file was last modified well before that hashing: git's racy check), the file is
-not even read. Entries are written atomically (temp file + ``os.replace``), so two
-processes building the same entry at once are safe, and any unreadable or foreign entry is
-ignored and rebuilt. Everything in the cache folder can be deleted at any time.
+not even read. A writer vouches for what it wrote this way too, once the file system's
+clock has moved past the write's timestamp tick (``store.settle``). Entries are written
+atomically (temp file + ``os.replace``), so two processes building the same entry at once
+are safe, and any unreadable or foreign entry is ignored and rebuilt. Everything in the
+cache folder can be deleted at any time.
 
 The places of an entry are stored city by city (by the folded city name ``find --city``
 compares), each group a pickle of its own, located by an index at the end of the file:
@@ -49,6 +51,8 @@ CACHE_FORMAT = 5
 DISABLE_ENV = "NOMADSPOT_NO_CACHE"
 STALE_TEMP_SECONDS = 10 * 60
 RACY_SECONDS = 2
+FINE_TICK_NS = 50_000_000  # a margin over the ticks of file systems with finer timestamps
+_STAT_FORMAT = 2  # 2: the racy window is stored, not the time of the hashing
 
 Blocks = Mapping[str, tuple[Place, str]]
 _INDEX_AT = struct.Struct("<Q")  # the last 8 bytes of an entry: where its index starts
@@ -244,32 +248,50 @@ def _signature(status: os.stat_result) -> tuple[int, ...]:
 def trusted_digest(catalogue: Path, status: os.stat_result) -> str | None:
     """The digest of the file's content when its ``os.stat`` vouches for it, so the file
     need not be read: same size, mtime, ctime, inode and device as when its content was
-    last hashed, and last modified more than ``RACY_SECONDS`` before that hashing began
-    (as git's racy check: a write within one timestamp tick of the stat could keep every
-    stat field). None: read the file and hash it."""
+    last hashed, and last modified before that hashing's racy window (git's racy check: a
+    write within one timestamp tick of the stat could keep every stat field). None: read
+    the file and hash it."""
     if not enabled():
         return None
     try:
-        data_digest, signature, vouched_ns = _load_pickle(
+        tag, data_digest, signature, racy_from_ns = _load_pickle(
             _entry_path(catalogue).with_suffix(".stat")
         )
     except Exception:
         return None
-    racy = status.st_mtime_ns >= vouched_ns - RACY_SECONDS * 1_000_000_000
-    if racy or tuple(signature) != _signature(status):
+    if tag != _STAT_FORMAT or status.st_mtime_ns >= racy_from_ns:
+        return None
+    if tuple(signature) != _signature(status):
         return None
     return str(data_digest)
 
 
-def vouch(catalogue: Path, status: os.stat_result, data_digest: str, looked_ns: int) -> None:
-    """Remember that a file with this ``status`` held content of ``data_digest``:
-    ``looked_ns`` is the time just before the stat, which was taken before the bytes were
-    read. A later change to the file changes its stat, or is within the racy window."""
+def racy_from(looked_ns: int) -> int:
+    """For a reader, whose clock may not be the file system's (a network share): a
+    modification less than ``RACY_SECONDS`` before ``looked_ns`` (the time just before
+    the stat) may share its tick with a later one."""
+    return looked_ns - RACY_SECONDS * 1_000_000_000
+
+
+def tick_ns(mtime_ns: int) -> int:
+    """How far apart two modifications may be and still get the same mtime: ``RACY_SECONDS``
+    on file systems with whole-second timestamps (FAT, HFS+, ext3), ``FINE_TICK_NS`` on the
+    others, whose ticks are a few milliseconds (a kernel jiffy, exFAT's 10 ms)."""
+    if mtime_ns % 1_000_000_000 == 0:
+        return RACY_SECONDS * 1_000_000_000
+    return FINE_TICK_NS
+
+
+def vouch(catalogue: Path, status: os.stat_result, data_digest: str, racy_from_ns: int) -> None:
+    """Remember that a file with this ``status`` held content of ``data_digest``: the stat
+    was taken before the bytes were read, and ``racy_from_ns`` is the earliest mtime that a
+    later change could still share with them (see ``racy_from``). A later change to the
+    file changes its stat, or is within that window and the file is hashed again."""
     if not enabled() or (status.st_ino == 0 and status.st_mtime_ns == 0):
         return  # no real stat: never vouched for
     with contextlib.suppress(Exception):
         entry = _entry_path(catalogue).with_suffix(".stat")
-        _write_pickle(entry, (data_digest, _signature(status), looked_ns))
+        _write_pickle(entry, (_STAT_FORMAT, data_digest, _signature(status), racy_from_ns))
 
 
 def _remove_stale_temp_files(folder: Path) -> None:
