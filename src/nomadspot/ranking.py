@@ -177,9 +177,9 @@ class Result(NamedTuple):
     reasons: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Exclusion:
-    """A place that does not fit, and the first reason found (stable wording)."""
+class Exclusion(NamedTuple):
+    """A place that does not fit, and the first reason found (stable wording). A named
+    tuple, as ``Result``: thousands of them per run."""
 
     place: Place
     reason: str
@@ -673,7 +673,7 @@ def rank(
     make_result = tuple.__new__  # Result's own __new__, without binding ten arguments
     results = tuple(
         [
-            make_result(Result, (number, *candidate[2]))
+            make_result(Result, (number,) + candidate[2])
             for number, candidate in enumerate(candidates, start=1)
         ]
     )

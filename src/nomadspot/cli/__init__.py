@@ -4,14 +4,27 @@ of the command being run."""
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
-from nomadspot.cli.application import main
+from nomadspot import gcpause
 
 if TYPE_CHECKING:
     import typer
 
 __all__ = ["app", "main"]
+
+
+def main() -> None:
+    """The console script. Typer and the command's modules are imported with the cyclic
+    garbage collector paused, and what they made is then frozen out of its sight: module
+    objects live as long as the process, and the collections that their many objects
+    set off during the imports found nothing to free (5 ms of every run)."""
+    with gcpause.paused(keep=True):
+        from nomadspot.cli.application import app_for
+
+        app = app_for(sys.argv[1:])
+    app()
 
 
 def __getattr__(name: str) -> typer.Typer:

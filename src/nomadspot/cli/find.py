@@ -1,6 +1,6 @@
 """``nomadspot find``: rank the catalogue's places for a meeting."""
 
-from __future__ import annotations
+# Without ``from __future__ import annotations``, for Typer: see cli/application.py.
 
 from typing import TYPE_CHECKING, Annotated
 
@@ -233,7 +233,7 @@ def find(
     del result
 
 
-def _nothing_fits(result: Ranking, total: int) -> NoResultError:
+def _nothing_fits(result: "Ranking", total: int) -> NoResultError:
     if total == 0:
         return NoResultError(
             "the catalogue has no places yet",

@@ -1,6 +1,6 @@
 """``nomadspot import`` and ``nomadspot export``."""
 
-from __future__ import annotations
+# Without ``from __future__ import annotations``, for Typer: see cli/application.py.
 
 import sys
 from collections.abc import Callable, Iterator

@@ -1,7 +1,7 @@
 """Commands that manage the catalogue: init, add, list, show, edit, remove, visit, check,
 config. Each parses its options, calls one function, and hands the result to a renderer."""
 
-from __future__ import annotations
+# Without ``from __future__ import annotations``, for Typer: see cli/application.py.
 
 import datetime as dt
 from typing import Annotated
