@@ -60,9 +60,6 @@ def _finite(data: Any) -> Any:
 _UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-_DEL = "\x7f"
-
-
 def _escape_unsafe(match: re.Match[str]) -> str:
     return f"\\u{ord(match.group()):04x}"
 
@@ -97,9 +94,9 @@ class _Encoder:
     @staticmethod
     def text(value: str) -> str:
         encoded = _encode_string(value)
-        if (_DEL in value) if value.isascii() else _UNSAFE_IN_JSON.search(value) is not None:
-            return _UNSAFE_IN_JSON.sub(_escape_unsafe, encoded)
-        return encoded
+        if value.isprintable():  # none to escape: they are all controls or formats
+            return encoded
+        return _UNSAFE_IN_JSON.sub(_escape_unsafe, encoded)
 
     def shared_text(self, value: str | None) -> str:
         """``text`` (or null) for values that many results share."""
@@ -168,11 +165,14 @@ def ranking_line(ranking: Ranking) -> str:
         city, country, hours = place.city, place.country or DEFAULT_COUNTRY, place.opening_hours
         lat, lon, score, distance = place.lat, place.lon, result.score, result.distance_km
         matched, unknown, reasons = result.matched, result.unknown, result.reasons
-        # Most ids and names are ASCII without DEL: json's C escape alone is enough.
-        id_text = (
-            escape(place_id) if place_id.isascii() and _DEL not in place_id else text(place_id)
-        )
-        name_text = escape(name) if name.isascii() and _DEL not in name else text(name)
+        opened, cost = result.open, result.cost
+        # Most ids, names and addresses are printable: json's C escape alone is enough.
+        id_text = escape(place_id) if place_id.isprintable() else text(place_id)
+        name_text = escape(name) if name.isprintable() else text(name)
+        if address is None:
+            address_text = "null"
+        else:
+            address_text = escape(address) if address.isprintable() else text(address)
         lat_text = float.__repr__(lat) if type(lat) is float and lat - lat == 0 else number(lat)
         lon_text = float.__repr__(lon) if type(lon) is float and lon - lon == 0 else number(lon)
         distance_text = (
@@ -183,13 +183,13 @@ def ranking_line(ranking: Ranking) -> str:
             f'"kind": {kinds[place.kind]}, '
             f'"city": {known_text(city) or shared(city)}, '
             f'"country": {known_text(country) or shared(country)}, '
-            f'"address": {"null" if address is None else text(address)}, '
+            f'"address": {address_text}, '
             f'"lat": {lat_text}, "lon": {lon_text}, '
             f'"score": {known_number(score) or shared_number(score)}, '
             f'"distance_km": {distance_text}, '
-            f'"open": {"null" if result.open is None else value(result.open)}, '
+            f'"open": {"null" if opened is None else "true" if opened is True else value(opened)}, '
             f'"opening_hours": {known_text(hours) or shared(hours)}, '  # type: ignore[arg-type]
-            f'"cost": {shared_number(result.cost)}, '
+            f'"cost": {"null" if cost is None else shared_number(cost)}, '
             f'"matched": {known_list(matched) or texts(matched)}, '
             f'"unknown": {known_list(unknown) or texts(unknown)}, '
             f'"reasons": {known_list(reasons) or texts(reasons)}}}'
