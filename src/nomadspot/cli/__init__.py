@@ -18,8 +18,8 @@ __all__ = ["app", "main"]
 def main() -> None:
     """The console script. Typer and the command's modules are imported with the cyclic
     garbage collector paused, and what they made is then frozen out of its sight: module
-    objects live as long as the process, and the collections that their many objects
-    set off during the imports found nothing to free (5 ms of every run)."""
+    objects live as long as the process, and the 36 collections that the imports of
+    ``find`` set off freed 470 of 18,600 objects (a few kB, now kept) in 5 ms."""
     with gcpause.paused(keep=True):
         from nomadspot.cli.application import app_for
 
