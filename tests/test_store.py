@@ -599,20 +599,29 @@ def test_settle_vouches_for_a_write_whose_tick_is_over(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("seconds", "whole", "vouched"),
+    ("seconds", "whole", "window", "vouched"),
     [
-        (-10.0, False, False),  # modified in the future of the lock file's clock
-        (0.01, False, False),  # within the 50 ms margin of fine timestamps
-        (0.2, False, True),
-        (1.0, True, False),  # whole seconds (FAT, HFS+): within RACY_SECONDS
-        (3.0, True, True),
+        (-10.0, False, None, False),  # modified in the future of the lock file's clock
+        (0.2, False, None, True),  # fine timestamps: past the 50 ms margin
+        (3.0, False, ("FINE_TICK_NS", 60 * 10**9), False),  # within a (wider) fine tick
+        (3.0, True, None, True),  # whole seconds (FAT, HFS+): past RACY_SECONDS
+        (3.0, True, ("RACY_SECONDS", 60), False),  # whole seconds, within the window
     ],
 )
 def test_settle_waits_for_the_tick_of_the_file_system(
-    tmp_path: Path, seconds: float, whole: bool, vouched: bool
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    seconds: float,
+    whole: bool,
+    window: tuple[str, int] | None,
+    vouched: bool,
 ) -> None:
+    """The mtimes are far from the window's edges, so that a slow machine cannot move
+    them across; a window is widened rather than a write made to wait for it."""
     from nomadspot import cache
 
+    if window is not None:
+        monkeypatch.setattr(cache, *window)
     path = tmp_path / "catalogue.toml"
     data_digest = _written(path)
     _age(path, seconds, whole=whole)
