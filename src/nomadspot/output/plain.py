@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from json.encoder import encode_basestring as _encode_string
 from typing import TYPE_CHECKING, Any
 
-from nomadspot.model import DEFAULT_COUNTRY
 from nomadspot.output import Sink, Week
 from nomadspot.vocabulary import Kind
 
@@ -162,7 +161,7 @@ def ranking_line(ranking: Ranking) -> str:
     for result in ranking.results:
         place = result.place
         place_id, name, address = place.id, place.name, place.address
-        city, country, hours = place.city, place.country or DEFAULT_COUNTRY, place.opening_hours
+        city, country, hours = place.city, place.country_or_default, place.opening_hours
         lat, lon, score, distance = place.lat, place.lon, result.score, result.distance_km
         matched, unknown, reasons = result.matched, result.unknown, result.reasons
         opened, cost = result.open, result.cost
