@@ -261,7 +261,12 @@ def _build(expression: str, country: str | None, coords: Coords | None) -> Openi
     return None
 
 
-def _zone(country: str | None, coords: Coords) -> Any:
+def time_zone(country: str | None, lat: float | None, lon: float | None) -> Any:
+    """The time zone a place's hours are read in (a ``tzinfo``), or None when unknown."""
+    return _zone(country, None if lat is None or lon is None else (lat, lon))
+
+
+def _zone(country: str | None, coords: Coords | None) -> Any:
     """The place's time zone, or None to let the library look it up: the only zone of its
     country in the system's tz database (zone.tab), else the gazetteer's answer when its
     index is built (building it is for commands that need towns, not for hours)."""
@@ -275,7 +280,7 @@ def _zone(country: str | None, coords: Coords) -> Any:
             return ZoneInfo(zones[0])
         from nomadspot import gazetteer
 
-        if not gazetteer.index_path().exists():
+        if coords is None or not gazetteer.index_path().exists():
             return None
         name = gazetteer.country_timezone(country, *coords)
         return ZoneInfo(name) if name else None
