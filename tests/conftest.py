@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from nomadspot.cli import app
 
-FIXED_NOW = "2026-11-23T09:00"  # a Monday
+FIXED_NOW = "2026-11-23T09:00+01:00"  # a Monday, Paris time (an instant: #13.6)
 
 
 @pytest.fixture(scope="session")
