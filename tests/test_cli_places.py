@@ -51,7 +51,7 @@ def test_version_and_help(cli: Cli) -> None:
         "check",
         "config",
     ):
-        assert "Example: nomadspot" in cli(command, "--help").stdout, command
+        assert "Examples:\n  nomadspot" in cli(command, "--help").stdout, command
 
 
 def test_init_creates_an_empty_catalogue_and_refuses_to_overwrite(

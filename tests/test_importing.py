@@ -179,7 +179,7 @@ def test_flattened_osm_export() -> None:
     assert essai.address == "27 Rue Imaginaire"
     assert (essai.city, essai.country) == ("Paris", "FR")
     assert (essai.lat, essai.lon) == (48.8633851, 2.3418723)
-    assert essai.opening_hours == "Mo-Fr 08:00-18:00; Sa, Su 09:00-17:00"
+    assert essai.opening_hours == "Mo-Fr 08:00-18:00; Sa,Su 09:00-17:00"  # read as meant
     assert places["osm:node/1000000005"].address == "Allée des Maquettes"
     assert places["osm:node/1000000007"].kind is Kind.FAST_FOOD  # amenity wins over shop
     assert_loadable(batch.places)

@@ -27,7 +27,7 @@ class Report:
 
 
 def hours_problems(places: list[Place]) -> list[Problem]:
-    from nomadspot.hours import validate
+    from nomadspot.hours import as_meant, validate
 
     found = []
     for place in places:
@@ -41,6 +41,8 @@ def hours_problems(places: list[Place]) -> list[Problem]:
                         f"{place.opening_hours!r} does not parse: {reason}",
                     )
                 )
+            elif (meant := as_meant(place.opening_hours)).fixed:
+                found.append(Problem(place.id, "opening_hours", meant.warning, error=False))
     return found
 
 

@@ -73,15 +73,10 @@ def _country(value: str) -> str:
 
 
 def _hours(value: str) -> str:
-    from nomadspot.hours import validate
+    """OpenStreetMap syntax (read as meant) or the French form, stored as OpenStreetMap."""
+    from nomadspot.hours import from_user
 
-    problem = validate(value)
-    if problem is not None:
-        raise UsageError(
-            f"invalid opening_hours {value!r}: {problem}",
-            hint='use the OpenStreetMap syntax, e.g. "Mo-Fr 08:30-18:00; Sa 10:00-13:00; PH off"',
-        )
-    return value
+    return from_user(value)
 
 
 def _coordinates(lat: float | None, lon: float | None) -> None:

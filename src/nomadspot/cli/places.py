@@ -533,21 +533,12 @@ def config(ctx: typer.Context) -> None:
     run = state(ctx)
     path = run.catalogue_path
     settings = run.config
-    catalogue_note = (
-        ""
-        if path.exists()
-        else "  (not created yet: read-only commands show the example catalogue)"
-    )
+    catalogue_note = run.catalogue_note()
     lines = [
         f"catalogue = {path}{catalogue_note}",
         f"config = {settings.path}{'' if settings.exists else '  (not found: built-in defaults)'}",
         f"cache = {cache_dir()}",
-        f"defaults.city = {settings.city or ''}",
-        f"defaults.country = {settings.country or 'FR'}",
-        f"defaults.people = {settings.people or 2}",
-        f"defaults.duration = {settings.duration or '1h'}",
-        f"defaults.needs = {', '.join(settings.needs)}",
-        f"defaults.format = {settings.format or 'table on a terminal, tsv in a pipe'}",
+        *settings.describe(),
     ]
     from nomadspot.ranking import DEFAULT_WEIGHTS, Weights
 

@@ -781,11 +781,15 @@ class _Hours:
         return found
 
     def usable(self, text: str) -> str | None:
-        """The value, or its typographic tidy-up when only that parses, or None."""
-        if self.valid(text):
-            return text
-        tidy = tidy_hours(text)
-        return tidy if tidy != text and self.valid(tidy) else None
+        """The value read as meant (``hours.as_meant``: ``Mo, Th 11:30-22:00`` is
+        ``Mo,Th 11:30-22:00``), of its typographic tidy-up when only that parses, or None."""
+        from nomadspot.hours import as_meant
+
+        for candidate in dict.fromkeys((text, tidy_hours(text))):
+            meant = as_meant(candidate).expression
+            if self.valid(meant):
+                return meant
+        return None
 
 
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212", "-"))

@@ -46,10 +46,11 @@ class IcsRenderer:
         raise _for_find_only()
 
     def ranking(self, ranking: Ranking, *, explain: bool) -> None:
-        from nomadspot import clock
+        from nomadspot import clock, zones
 
         data = answer_json(ranking)
-        text = calendar_text(data["query"], data["results"][0], stamp=clock.now())
+        zone = zones.place_zone(ranking.results[0].place)  # the zone its hours are read in
+        text = calendar_text(data["query"], data["results"][0], zone=zone, stamp=clock.now())
         # RFC 5545 lines end with CRLF; a terminal shows them better without the CR.
         self.sink.write(text.replace("\r\n", "\n") if self.sink.is_terminal else text)
 
@@ -61,12 +62,13 @@ def _for_find_only() -> UsageError:
     )
 
 
-def calendar_text(query: Json, result: Json, *, stamp: dt.datetime) -> str:
+def calendar_text(query: Json, result: Json, *, zone: dt.tzinfo | None, stamp: dt.datetime) -> str:
     """The calendar for ``result`` (one of find's JSON results, with its ``place`` keys)
-    during the window of ``query``. ``stamp`` is when it was made (DTSTAMP)."""
+    during the window of ``query``, in the place's ``zone`` (None: unknown). ``stamp``
+    is when it was made (DTSTAMP)."""
     import icalendar
 
-    start, end = _window(query, result)
+    start, end = _window(query, zone)
     location = location_text(result)
     event = icalendar.Event.new(
         uid=meeting_uid(result, start, end),
@@ -100,19 +102,15 @@ def calendar_text(query: Json, result: Json, *, stamp: dt.datetime) -> str:
     return data.decode("utf-8")
 
 
-def _window(query: Json, result: Json) -> tuple[dt.datetime, dt.datetime]:
+def _window(query: Json, zone: dt.tzinfo | None) -> tuple[dt.datetime, dt.datetime]:
     """The meeting's start and end in the place's zone; floating (no zone) when the zone
     is unknown, which calendars read as the wall-clock time wherever they are."""
-    from nomadspot import hours
-
     start, end = moment(query.get("start")), moment(query.get("end"))
     if start is None or end is None:
         raise UsageError(
             "--format ics needs --at: a calendar event needs the meeting's time",
             hint='for example: nomadspot find ... --at "mardi 10h" --for 2h --format ics',
         )
-    place: Json = result.get("place") or {}
-    zone = hours.time_zone(place.get("country") or result.get("country"), *_lat_lon(result))
     if zone is None:
         return (start.replace(tzinfo=None), end.replace(tzinfo=None))
     duration = end - start
@@ -121,11 +119,6 @@ def _window(query: Json, result: Json) -> tuple[dt.datetime, dt.datetime]:
     if _ambiguous(local_end):  # in the hour the clocks go back: say which one, in UTC
         local_end = local_end.astimezone(dt.UTC)
     return (local_start, local_end)
-
-
-def _lat_lon(result: Json) -> tuple[float | None, float | None]:
-    where = coordinates(result)
-    return (None, None) if where is None else where
 
 
 def _ambiguous(local: dt.datetime) -> bool:
