@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import tomli_w
 
-from .browser_support import rendered_dom, screenshot
+from .browser_support import console, rendered_dom, screenshot
 from .conftest import Cli
 
 HOSTILE = '<script>alert(1)</script><b id="pwned">x</b>\u2028&amp;'
@@ -259,6 +259,7 @@ def test_find_page_in_a_real_browser(cli: Cli, catalogue_path: Path, tmp_path: P
     assert not dom.by_id("pwned")  # the hostile name stayed text, in the table and the map
     assert any(HOSTILE in m.get("title", "") for m in markers)
     assert dom.find("div", "leaflet-control-attribution")
+    assert console(path) == []  # no error, nothing the page's own policy refused
 
     picture = screenshot(path, tmp_path / "find.png")
     colours = _colours(picture)
