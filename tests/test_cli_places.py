@@ -106,7 +106,7 @@ def test_add_refuses_a_duplicate_id(cli: Cli, catalogue_path: Path) -> None:
         (["--kind", "cafe", "--city", "Lyon", "--amenity", "teleporter"], "unknown amenity"),
         (["--kind", "cafe", "--city", "Lyon", "--country", "France"], "two-letter ISO code"),
         (["--kind", "cafe", "--city", "  "], "--city must not be empty"),
-        (["--kind", "cafe", "--city", "Lyon", "--seats", "-3"], "greater than or equal to 0"),
+        (["--kind", "cafe", "--city", "Lyon", "--seats", "-3"], "--seats must be between 0 and"),
         (["--kind", "cafe", "--city", "Lyon", "--seats", "9999999"], "--seats must be between"),
         (
             ["--kind", "cafe", "--city", "Lyon", "--price-hour", "1e300"],

@@ -124,7 +124,9 @@ def _body(block: Block, outputs: list[str]) -> str:
     )
 
 
-needs_data = pytest.mark.skipif(not DATA.is_dir(), reason="../shared/data is not beside the project")
+needs_data = pytest.mark.skipif(
+    not DATA.is_dir(), reason="../shared/data is not beside the project"
+)
 needs_cli = pytest.mark.skipif(
     shutil.which("nomadspot", path=str(Path(sys.executable).parent)) is None,
     reason="the nomadspot console script is not installed beside this Python",

@@ -46,11 +46,10 @@ class IcsRenderer:
         raise _for_find_only()
 
     def ranking(self, ranking: Ranking, *, explain: bool) -> None:
-        from nomadspot import clock, zones
+        from nomadspot import clock
 
         data = answer_json(ranking)
-        zone = zones.place_zone(ranking.results[0].place)  # the zone its hours are read in
-        text = calendar_text(data["query"], data["results"][0], zone=zone, stamp=clock.now())
+        text = calendar_text(data["query"], data["results"][0], stamp=clock.now())
         # RFC 5545 lines end with CRLF; a terminal shows them better without the CR.
         self.sink.write(text.replace("\r\n", "\n") if self.sink.is_terminal else text)
 
@@ -62,13 +61,12 @@ def _for_find_only() -> UsageError:
     )
 
 
-def calendar_text(query: Json, result: Json, *, zone: dt.tzinfo | None, stamp: dt.datetime) -> str:
+def calendar_text(query: Json, result: Json, *, stamp: dt.datetime) -> str:
     """The calendar for ``result`` (one of find's JSON results, with its ``place`` keys)
-    during the window of ``query``, in the place's ``zone`` (None: unknown). ``stamp``
-    is when it was made (DTSTAMP)."""
+    during the window of ``query``. ``stamp`` is when it was made (DTSTAMP)."""
     import icalendar
 
-    start, end = _window(query, zone)
+    start, end = _window(query, result)
     location = location_text(result)
     event = icalendar.Event.new(
         uid=meeting_uid(result, start, end),
@@ -102,15 +100,19 @@ def calendar_text(query: Json, result: Json, *, zone: dt.tzinfo | None, stamp: d
     return data.decode("utf-8")
 
 
-def _window(query: Json, zone: dt.tzinfo | None) -> tuple[dt.datetime, dt.datetime]:
+def _window(query: Json, result: Json) -> tuple[dt.datetime, dt.datetime]:
     """The meeting's start and end in the place's zone; floating (no zone) when the zone
     is unknown, which calendars read as the wall-clock time wherever they are."""
+    from nomadspot import zones
+
     start, end = moment(query.get("start")), moment(query.get("end"))
     if start is None or end is None:
         raise UsageError(
             "--format ics needs --at: a calendar event needs the meeting's time",
             hint='for example: nomadspot find ... --at "mardi 10h" --for 2h --format ics',
         )
+    place: Json = result.get("place") or {}
+    zone = zones.zone_of(place.get("country") or result.get("country"), coordinates(result))
     if zone is None:
         return (start.replace(tzinfo=None), end.replace(tzinfo=None))
     duration = end - start
