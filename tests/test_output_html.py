@@ -253,6 +253,7 @@ def test_find_page_in_a_real_browser(cli: Cli, catalogue_path: Path, tmp_path: P
     assert [m["title"] for m in markers if m["text"] == "1"] == [
         f"1. {ranking['results'][0]['name']}"
     ]
+    assert [m["text"] for m in dom.find("div", "ns-place-best")] == ["1"]
     labels = [e["text"] for e in dom.find("span", "ns-participant-label")]
     assert labels == [p["label"] for p in ranking["query"]["near"]]
     assert len(table_rows(dom)) == len(ranking["results"])
@@ -275,6 +276,7 @@ def test_list_page_in_a_real_browser(cli: Cli, catalogue_path: Path, tmp_path: P
     dom = Page(rendered_dom(path))
     assert sorted(int(m["text"]) for m in dom.find("div", "ns-place")) == [1, 2, 3, 4]
     assert not dom.find("div", "ns-participant")
+    assert not dom.find("div", "ns-place-best")  # a list has no best place
     assert len(table_rows(dom)) == len(PLACES)
 
 
