@@ -271,6 +271,7 @@ def _delta(
 
 DAY_FORMS = "'2026-11-20', '20/11/2026', 'today'/'aujourd'hui' or 'yesterday'/'hier'"
 _DAY_WORDS = {"today": 0, "aujourd'hui": 0, "aujourdhui": 0, "yesterday": 1, "hier": 1}
+_DAY_WORDS |= {"tomorrow": -1, "demain": -1}  # read, then refused as the future
 _SLASHED_DAY = re.compile(r"^(?P<d>\d{1,2})[/.](?P<m>\d{1,2})[/.](?P<y>\d{4})$")
 
 
@@ -280,11 +281,11 @@ def parse_day(text: str, today: dt.date) -> dt.date:
     ``yesterday``/``hier``. A day after ``today`` is refused (``UsageError``, exit 2)."""
     words = _normal(text)
     back = _DAY_WORDS.get(words)
-    if back is not None:
-        return today - dt.timedelta(days=back)
     slashed = _SLASHED_DAY.match(words)
     try:
-        if slashed is not None:
+        if back is not None:
+            day = today - dt.timedelta(days=back)
+        elif slashed is not None:
             day = dt.date(int(slashed["y"]), int(slashed["m"]), int(slashed["d"]))
         else:
             day = dt.date.fromisoformat(words)

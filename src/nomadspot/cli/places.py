@@ -3,7 +3,6 @@ config. Each parses its options, calls one function, and hands the result to a r
 
 # Without ``from __future__ import annotations``, for Typer: see cli/application.py.
 
-import datetime as dt
 from typing import Annotated, Any
 
 import typer
@@ -18,7 +17,7 @@ from nomadspot.cli.common import (
     eprint,
     state,
 )
-from nomadspot.cli.fieldoptions import changes, field_options
+from nomadspot.cli.fieldoptions import IncludePrivate, changes, field_options
 from nomadspot.errors import NoResultError, UsageError
 
 # --- init --------------------------------------------------------------------------------
@@ -70,11 +69,11 @@ def add(
 
     Example: nomadspot add "La Pépinière" --kind pépinière --city Vienne --wifi --hours "Mo-Fr 08:30-18:00; PH off"
     """
-    from nomadspot import editing, store
+    from nomadspot import clock, editing, store
 
     given = changes(values)
     kind, city = given.pop("kind"), given.pop("city")
-    place = editing.new_place(name, kind, city, given, place_id)
+    place = editing.new_place(name, kind, city, given, place_id, clock.today())
 
     def insert(catalogue: store.Catalogue) -> tuple[store.Catalogue, str]:
         existing = catalogue.get(place.id)
@@ -98,6 +97,7 @@ def list_places(
     kind: KindFilter = None,
     tag: TagFilter = None,
     format: FormatOption = None,
+    include_private: IncludePrivate = False,
 ) -> None:
     """List places, sorted by city then name. Exit 1 when none matches.
 
@@ -108,6 +108,8 @@ def list_places(
     run = state(ctx)
     renderer = run.renderer(format)
     places = select(run.read_catalogue().places, city=city, kinds=kind, tags=tag)
+    if not include_private:
+        places = [place.without_private() for place in places]
     if not places:
         raise NoResultError(
             "no place matches" if (city or kind or tag) else "the catalogue has no places yet",
@@ -149,7 +151,7 @@ def edit(ctx: typer.Context, ref: RefArgument, **values: Any) -> None:
 
     Example: nomadspot edit la-cantine --seats 40 --power --price-day 15
     """
-    from nomadspot import editing, store
+    from nomadspot import clock, editing, store
     from nomadspot.cli import editor
 
     run = state(ctx)
@@ -163,7 +165,7 @@ def edit(ctx: typer.Context, ref: RefArgument, **values: Any) -> None:
         from nomadspot import refs
 
         place = refs.resolve(ref, catalogue.places)
-        changed = editing.apply(place, given)
+        changed = editing.apply(place, given, clock.today())
         places = [changed if p.id == place.id else p for p in catalogue.places]
         return catalogue.with_places(places), place.id
 
@@ -226,7 +228,12 @@ def visit(
     ] = None,
     note: Annotated[str | None, typer.Option("--note", help="A note about this visit.")] = None,
     date: Annotated[
-        str | None, typer.Option("--date", help="Day of the visit, YYYY-MM-DD (default: today).")
+        str | None,
+        typer.Option(
+            "--date",
+            metavar="DATE",
+            help="Day of the visit: 2026-11-20, 20/11/2026, yesterday or hier (default: today).",
+        ),
     ] = None,
 ) -> None:
     """Log a visit. Ratings and measured wifi raise a place in 'find'.
@@ -236,11 +243,9 @@ def visit(
     from nomadspot import clock, refs, store
     from nomadspot.codec import MAX_WIFI_MBPS
     from nomadspot.model import Visit
+    from nomadspot.timeparse import parse_day
 
-    try:
-        day = dt.date.fromisoformat(date) if date else clock.today()
-    except ValueError as error:
-        raise UsageError(f"--date {date!r} is not a date like 2026-11-20") from error
+    day = parse_day(date, clock.today()) if date else clock.today()
     if wifi_mbps is not None and not wifi_mbps <= MAX_WIFI_MBPS:  # also false for nan, inf
         raise UsageError(f"--wifi-mbps must be between 0 and {MAX_WIFI_MBPS:.0f}")
     entry = Visit(
