@@ -677,3 +677,16 @@ def test_a_typed_city_is_stored_capitalised(cli: Cli, catalogue_path: Path) -> N
     cli("edit", "le-bar", "--city", "grenoble")
     cities = sorted(p.city for p in store.load(catalogue_path).places)  # type: ignore[union-attr]
     assert cities == ["Grenoble", "Vienne"]
+
+
+def test_list_fits_80_columns_without_one_letter_columns(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    cli("add", "Laboratoire Ouvert Grenoblois", "--kind", "fablab", "--city", "Grenoble")
+    cli("add", "Cowork In Grenoble", "--kind", "coworking", "--city", "Grenoble", "--seats", "30")
+    lines = cli("list", "--format", "table").stdout.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    header = ["id", "name", "kind", "city", "wifi", "power", "room", "quiet", "seats"]
+    assert lines[0].split() == header
+    assert "Grenoble" in lines[1] and "coworking" in lines[1] and "30" in lines[1]

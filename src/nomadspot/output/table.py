@@ -135,13 +135,17 @@ class TableRenderer:
         )
 
     def places(self, places: Sequence[Place]) -> None:
-        table = Table(box=None, header_style="bold", pad_edge=False)
-        table.add_column("id", no_wrap=True)
-        for column in ("name", "kind", "city"):
-            table.add_column(column, overflow="fold")
+        table = Table(box=None, header_style="bold", pad_edge=False, collapse_padding=True)
+        # Short columns never wrap; on a narrow terminal the id is shortened with "…" and
+        # the name and city take the rest, a word at a time.
+        narrow = self.console.width < 120
+        table.add_column("id", no_wrap=True, overflow="ellipsis", max_width=18 if narrow else 32)
+        table.add_column("name", min_width=10)
+        table.add_column("kind", no_wrap=True, overflow="ellipsis", max_width=10)
+        table.add_column("city", min_width=8)
         for amenity in LIST_AMENITIES:
-            table.add_column(SHORT_NAMES.get(amenity, amenity), justify="center")
-        table.add_column("seats", justify="right")
+            table.add_column(SHORT_NAMES.get(amenity, amenity), justify="center", no_wrap=True)
+        table.add_column("seats", justify="right", no_wrap=True)
         for place in places:
             table.add_row(
                 text(place.id, "cyan"),
