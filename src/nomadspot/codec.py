@@ -142,8 +142,14 @@ class _PlaceReader:
         tables: dict[str, Any] = {
             "amenities": self._amenities(),
             "price": self._price(),
+            "private": self._private(),
             "visits": self._visits(),
         }
+        sockets, power = values["sockets"], tables["amenities"].get("power")
+        if sockets is not None and power is not None and sockets.power != power:
+            self.problem(
+                "sockets", f"{sockets.value!r} contradicts amenities.power = {str(power).lower()}"
+            )
         self.problems.extend(_nesting_problems(raw, PLACE_KEYS, self.label))
         if len(self.problems) > before:
             return None
@@ -179,6 +185,16 @@ class _PlaceReader:
         # An empty [place.price] is no price: it is not written back, so reading it as
         # None keeps a place equal to itself after a write.
         return None if price.is_empty else price
+
+    def _private(self) -> Mapping[str, Any]:
+        value = self.raw.get("private")
+        if value is None:
+            return EMPTY
+        if not isinstance(value, dict):
+            self.problem("private", f"must be a table, not {type_name(value)}")
+            return EMPTY
+        self.problems.extend(_nesting_problems(value, (), self.label, "private."))
+        return value
 
     def _visits(self) -> tuple[Visit, ...]:
         value = self.raw.get("visits")
@@ -284,6 +300,8 @@ def encode_place(place: Place) -> dict[str, Any]:
         data["amenities"] = dict(place.amenities)
     if place.price is not None and not place.price.is_empty:
         data["price"] = _written(fields.PRICE_FIELDS, place.price) | dict(place.price.extra)
+    if place.private:
+        data["private"] = dict(place.private)
     if place.visits:
         data["visits"] = [
             _written(fields.VISIT_FIELDS, visit) | dict(visit.extra) for visit in place.visits

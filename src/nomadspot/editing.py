@@ -6,7 +6,8 @@ A change is a mapping of catalogue keys (``fields.PLACE_FIELDS`` that have an op
 values, typed (``seats=40``) or as text (``seats="40"``); ``None`` means "not given" and
 an empty text clears an optional field. Besides: ``amenities`` (a mapping of amenity
 names, aliases accepted, to true/false), the price columns (``price_hour``, ``price_day``,
-``price_room_hour``).
+``price_room_hour``), and ``private`` (a mapping of keys to values; an empty value
+removes the key, the others are kept).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from nomadspot.errors import UsageError
 from nomadspot.fields import FieldError, FieldSpec
 from nomadspot.model import Place, Price
 from nomadspot.text import slug
-from nomadspot.vocabulary import parse_amenity
+from nomadspot.vocabulary import Sockets, parse_amenity
 
 EDITABLE: dict[str, FieldSpec] = {
     spec.name: spec for spec in fields.PLACE_FIELDS if spec.option is not None
@@ -29,7 +30,7 @@ EDITABLE: dict[str, FieldSpec] = {
 PRICE_OPTIONS: dict[str, FieldSpec] = {
     spec.column: spec for spec in fields.PRICE_FIELDS if spec.option and spec.column
 }
-TABLE_CHANGES = ("amenities",)
+TABLE_CHANGES = ("amenities", "private")
 
 
 def amenity_flags(
@@ -105,17 +106,48 @@ def apply(place: Place, changes: Mapping[str, Any], today: dt.date | None = None
         updates["tags"] = tuple(dict.fromkeys((*place.tags, *updates["tags"])))
     if "opening_hours" in updates:
         updates["opening_hours_raw"] = None
-    amenities = changes.get("amenities")
-    if amenities:
-        typed = {parse_amenity(key).value: bool(flag) for key, flag in amenities.items()}
+    amenities = changes.get("amenities") or {}
+    typed = {parse_amenity(key).value: bool(flag) for key, flag in amenities.items()}
+    if typed:
         updates["amenities"] = {**place.amenities, **typed}
     price = _price(place.price, changes)
     if price is not None:
         updates["price"] = price
-    changed = replace(place, **updates)
+    if changes.get("private"):
+        updates["private"] = _private(place.private, changes["private"])
+    changed = _power_agrees(replace(place, **updates), "sockets" in updates, "power" in typed)
     if (changed.lat is None) != (changed.lon is None):
         raise UsageError("--lat and --lon go together")
     return changed
+
+
+def _private(old: Mapping[str, Any], given_values: Mapping[str, Any]) -> dict[str, Any]:
+    private = dict(old)
+    for key, value in given_values.items():
+        name = key.strip() if isinstance(key, str) else ""
+        if not name:
+            raise UsageError("--private needs a KEY before '='")
+        if value is None or value == "":
+            private.pop(name, None)
+        else:
+            private[name] = value
+    return private
+
+
+def _power_agrees(place: Place, sockets_given: bool, power_given: bool) -> Place:
+    """``sockets`` and the ``power`` amenity say the same: the fact given now wins over the
+    one it contradicts; both given and contradicting is an error."""
+    power = place.amenities.get("power")
+    if place.sockets is None or power is None or place.sockets.power == power:
+        return place
+    if sockets_given and power_given:
+        raise UsageError(
+            f"--sockets {place.sockets.value} contradicts --{'' if power else 'no-'}power"
+        )
+    if sockets_given:
+        return replace(place, amenities={**place.amenities, "power": place.sockets.power})
+    # --power with sockets = none: how many is unknown now; --no-power: none.
+    return replace(place, sockets=None if power else Sockets.NONE)
 
 
 def _price(old: Price | None, changes: Mapping[str, Any]) -> Price | None:

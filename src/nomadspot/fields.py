@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from nomadspot.vocabulary import Kind, find_kind, parse_kind
+from nomadspot.model import NO_TIME_LIMIT
+from nomadspot.vocabulary import Kind, Sockets, Status, find_kind, parse_kind
 
 MAX_SEATS = 1_000_000
 MAX_PRICE = 1e9
@@ -456,6 +457,47 @@ class Day(ValueType):
             raise FieldError(error.message, whole=True) from error
 
 
+class Duration(ValueType):
+    """A length of time written as people do (``2h``, ``90m``, ``1h30``), or ``none``
+    (``NO_TIME_LIMIT``: explicitly no limit)."""
+
+    hint = "a duration"
+
+    def read(self, value: object) -> Any:
+        text = super().read(value)
+        if text.strip().lower() in ("none", "aucune", "no limit", "unlimited"):
+            return NO_TIME_LIMIT
+        from nomadspot.errors import UsageError
+        from nomadspot.timeparse import parse_duration
+
+        try:
+            return parse_duration(text)
+        except UsageError as error:
+            raise FieldError(f"{text!r} is not a duration like '2h', '90m' or 'none'") from error
+
+    def write(self, value: Any) -> Any:
+        if value == NO_TIME_LIMIT:
+            return "none"
+        hours, minutes = divmod(int(value.total_seconds()) // 60, 60)
+        if not minutes:
+            return f"{hours}h"
+        return f"{hours}h{minutes:02d}" if hours else f"{minutes}m"
+
+    def show(self, value: Any) -> str:
+        return "no limit" if value == NO_TIME_LIMIT else str(self.write(value))
+
+    def given(self, value: Any, today: dt.date | None = None) -> Any:
+        if isinstance(value, dt.timedelta):
+            return value
+        text = super().given(value)
+        if text is None:
+            return None
+        try:
+            return self.read(text)
+        except FieldError as error:
+            raise FieldError(error.message, whole=True) from error
+
+
 # --- the declarations ----------------------------------------------------------------------
 
 
@@ -546,6 +588,14 @@ PLACE_FIELDS: tuple[FieldSpec, ...] = (
     _field("tags", TextList(), ("--tag", "TAG", "A free tag (repeatable; edit adds it).")),
     _field("notes", TEXT, ("--note", "TEXT", "Notes about the place.")),
     _field("source", TEXT),
+    _field("status", Choice(Status, noun="status"), ("--status", "STATUS",
+           "open, temporarily_closed, or closed for good; find leaves out closed places.")),
+    _field("checked", DAY, ("--checked", "DATE", "When its facts were last confirmed: "
+           "2026-11-20, 20/11/2026, today, yesterday (hier).")),
+    _field("sockets", Choice(Sockets, noun="sockets value"), ("--sockets", "SOCKETS",
+           "Power sockets: plenty, limited, ask (ask the staff) or none.")),
+    _field("time_limit", Duration(), ("--time-limit", "DURATION",
+           "The longest a laptop worker is welcome (2h, 90m, 1h30), or none.")),
 )
 # fmt: on
 
@@ -560,10 +610,20 @@ PRICE_FIELDS: tuple[FieldSpec, ...] = (
 
 
 VISIT_FIELDS: tuple[FieldSpec, ...] = (
-    _field("date", DAY, required=True),
-    _field("rating", Count(1, 5)),
-    _field("wifi_mbps", Number(0, MAX_WIFI_MBPS)),
-    _field("note", TEXT),
+    _field("date", DAY, ("--date", "DATE", "Day of the visit: 2026-11-20, 20/11/2026, "
+           "yesterday or hier (default: today)."), required=True),
+    _field("rating", Count(1, 5), ("--rating", "1-5", "Your rating, 1 to 5.")),
+    _field("wifi_mbps", Number(0, MAX_WIFI_MBPS), ("--wifi-mbps", "MBPS",
+           "Download speed you measured, in Mbit/s.")),
+    _field("note", TEXT, ("--note", "TEXT", "A note about this visit.")),
+)  # fmt: skip
+
+# [place.private]: the user's secrets, any keys; set by add/edit --private KEY=VALUE.
+PRIVATE_OPTION = Option(
+    "--private",
+    "KEY=VALUE",
+    "A private value such as wifi_password=... (repeatable): shown by show, never exported "
+    "or listed. An empty VALUE removes the key.",
 )
 
 # The amenities that have a --X/--no-X flag of their own; the others go through --amenity.
@@ -575,7 +635,7 @@ FLAG_AMENITIES: tuple[tuple[str, str], ...] = (
 )
 
 # The tables of a [[place]] after its plain keys, in the order they are written.
-TABLE_KEYS = ("amenities", "price", "visits")
+TABLE_KEYS = ("amenities", "price", "private", "visits")
 PLACE_KEYS: tuple[str, ...] = (*(spec.name for spec in PLACE_FIELDS), *TABLE_KEYS)
 PRICE_KEYS: tuple[str, ...] = tuple(spec.name for spec in PRICE_FIELDS)
 VISIT_KEYS: tuple[str, ...] = tuple(spec.name for spec in VISIT_FIELDS)

@@ -23,6 +23,15 @@ from nomadspot.cli.common import complete_amenity, complete_city, complete_kind
 from nomadspot.errors import UsageError
 from nomadspot.fields import FieldSpec
 
+IncludePrivate = Annotated[
+    bool,
+    typer.Option(
+        "--include-private",
+        help="Include each place's [place.private] values (wifi passwords...), left out "
+        "by default.",
+    ),
+]
+
 _COMPLETION: dict[str, Callable[..., Any]] = {"kind": complete_kind, "city": complete_city}
 _AMENITY_LISTS = {
     "amenity": ("--amenity", "It has this amenity (repeatable)."),
@@ -70,6 +79,9 @@ def _parameters(required: Iterable[str], skip: Iterable[str]) -> list[inspect.Pa
         for spec in fields.PRICE_FIELDS
         if spec.option is not None
     ]
+    private = fields.PRIVATE_OPTION
+    option = typer.Option(private.flag, metavar=private.metavar, help=private.help)
+    made.append(_keyword("private", Annotated[list[str] | None, option]))
     return made
 
 

@@ -34,7 +34,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from nomadspot import codec
 from nomadspot.errors import UsageError
-from nomadspot.fields import COUNTRY, SEATS, FieldSpec, clean_text
+from nomadspot.fields import COUNTRY, PLACE_FIELDS, SEATS, Day, FieldSpec, clean_text
 from nomadspot.interop import osm
 from nomadspot.interop.exporting import (
     CSV_COLUMNS,
@@ -62,6 +62,7 @@ _OWN_RULES = frozenset(
     {"id", "name", "kind", "city", "country", "address", "lat", "lon", "opening_hours"}
     | {"opening_hours_raw", "seats", "website", "phone", "source"}
 )
+_DATE_KEYS = tuple(spec.name for spec in PLACE_FIELDS if isinstance(spec.type, Day))
 _BY_TYPE: tuple[FieldSpec, ...] = tuple(
     spec for spec in PLACE_COLUMNS if spec.name not in _OWN_RULES
 )
@@ -837,10 +838,15 @@ class _Mapper:
             website=self.text_or_osm(props, "website", osm.website),
             phone=self.text_or_osm(props, "phone", osm.phone),
             source=source,
-            **{spec.name: spec.type.take(get(props, spec.flat)) for spec in _BY_TYPE},
+            **self.by_type(props),
             amenities=self.amenities(props) or EMPTY,
             price=self.price(props),
         )
+
+    def by_type(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        """The columns read by their declared type; what is absent keeps its default."""
+        values = ((spec.name, spec.type.take(self.get(props, spec.flat))) for spec in _BY_TYPE)
+        return {name: value for name, value in values if value is not None}
 
     def text_or_osm(
         self,
@@ -1001,21 +1007,27 @@ def _json_places(document: Any, path: Path) -> list[Any]:
         raise UsageError(f"{path} is not a nomadspot JSON export (a list of places)")
     if document and not any(isinstance(item, dict) for item in document):
         raise UsageError(f"{path} is a JSON list, but not of places (objects)")
-    return [
-        {**item, "visits": [_json_visit(visit) for visit in item["visits"]]}
-        if isinstance(item, dict) and isinstance(item.get("visits"), list)
-        else item
-        for item in document
-    ]
+    return [_json_place(item) if isinstance(item, dict) else item for item in document]
 
 
-def _json_visit(visit: Any) -> Any:
-    if isinstance(visit, dict) and isinstance(visit.get("date"), str):
-        try:
-            return {**visit, "date": dt.date.fromisoformat(visit["date"].strip())}
-        except ValueError:
-            return visit
-    return visit
+def _json_place(item: dict[str, Any]) -> dict[str, Any]:
+    """A place of the JSON export with its dates (ISO 8601 text in JSON) as dates again."""
+    place: dict[str, Any] = _json_dates(item, _DATE_KEYS)
+    if isinstance(place.get("visits"), list):
+        place["visits"] = [_json_dates(visit, ("date",)) for visit in place["visits"]]
+    return place
+
+
+def _json_dates(table: Any, keys: Sequence[str]) -> Any:
+    if not isinstance(table, dict):
+        return table
+    converted = dict(table)
+    for key in keys:
+        value = table.get(key)
+        if isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                converted[key] = dt.date.fromisoformat(value.strip())
+    return converted
 
 
 def _catalogue_place(raw: Any) -> Place | str:
