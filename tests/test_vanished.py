@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nomadspot.interop.vanished import extent, family, vanished
+from nomadspot.interop.vanished import Vanished, extent, family, vanished
 from nomadspot.model import Place
 from nomadspot.vocabulary import Kind
 
@@ -36,15 +36,26 @@ def test_an_element_gone_from_the_same_area_and_kind_vanished() -> None:
         place("census:tiers-lieux-2019/4"),  # another source
         place("osm:node/6", None, None),  # no coordinates
     ]
-    assert vanished(existing, FILE) == [1]
+    assert vanished(existing, FILE) == Vanished((1,), covered=2)
 
 
 def test_a_record_skipped_by_the_import_still_exists() -> None:
     existing = [place("osm:node/9")]
-    assert vanished(existing, FILE, seen=["osm:node/9"]) == []
+    assert vanished(existing, FILE, seen=["osm:node/9"]).positions == ()
 
 
 def test_a_file_of_no_known_source_says_nothing_vanished() -> None:
     assert extent([place(None), place("x:1")]) is None
-    assert vanished([place("osm:node/9")], [place(None, 48.0, 2.0), place(None, 49.0, 3.0)]) == []
-    assert vanished([place("osm:node/9")], []) == []
+    assert vanished([place("osm:node/9")], [place(None, 48.0, 2.0), place(None, 49.0, 3.0)]) == (
+        Vanished()
+    )
+    assert vanished([place("osm:node/9")], []) == Vanished()
+
+
+def test_a_narrower_query_is_not_taken_for_closures() -> None:
+    """Ten cafés imported; the new file holds four of them (only those with wifi)."""
+    existing = [place(f"osm:node/{n}", 48.85 + n / 1000, 2.33) for n in range(10)]
+    narrower = [place(f"osm:node/{n}", 48.85 + n / 1000, 2.33) for n in (0, 3, 6, 9)]
+    assert vanished(existing, narrower) == Vanished((), covered=10, refused=True)
+    one_gone = [p for p in existing if p.source != "osm:node/4"]
+    assert vanished(existing, one_gone) == Vanished((4,), covered=10)

@@ -14,7 +14,11 @@ asked for. A catalogue place vanished from an import when all of these hold:
   1st-8th says nothing of the 11th).
 
 Such places are marked ``closed``; nothing is ever removed (the user's visits and notes
-stay), and the import summary counts them.
+stay), and the import summary names them. An export made with a narrower query than the
+last one (only the cafés with wifi, this time) would make the others look vanished: when
+more than ``MAX_VANISHED_SHARE`` of the covered places (and more than ``ALWAYS_BELIEVED``)
+are missing, the file is taken for another query and nothing is marked (the summary says
+so).
 """
 
 from __future__ import annotations
@@ -27,6 +31,11 @@ from nomadspot.model import Place
 from nomadspot.vocabulary import Kind
 
 FAMILIES = (OSM_PREFIX, CENSUS_PREFIX)
+# More missing than this share of the places a file covers: another query, not closures.
+# (A year of OpenStreetMap edits closes a few percent of a town's cafés, not a quarter.)
+MAX_VANISHED_SHARE = 0.25
+# So few missing places are believed whatever the share (a catalogue of three cafés).
+ALWAYS_BELIEVED = 2
 
 
 def family(source: str | None) -> str | None:
@@ -51,9 +60,9 @@ class Extent:
     east: float
     sources: frozenset[str]
 
-    def covers(self, place: Place) -> bool:
-        """Whether ``place`` should have been in the file if it still existed."""
-        if place.lat is None or place.lon is None or place.source in self.sources:
+    def within(self, place: Place) -> bool:
+        """Whether ``place`` is of the file's families and kinds, inside its box."""
+        if place.lat is None or place.lon is None:
             return False
         return (
             family(place.source) in self.families
@@ -61,6 +70,10 @@ class Extent:
             and self.south <= place.lat <= self.north
             and self.west <= place.lon <= self.east
         )
+
+    def covers(self, place: Place) -> bool:
+        """Whether ``place`` should have been in the file and is not."""
+        return place.source not in self.sources and self.within(place)
 
 
 def extent(records: Sequence[Place], seen: Iterable[str] = ()) -> Extent | None:
@@ -87,12 +100,29 @@ def extent(records: Sequence[Place], seen: Iterable[str] = ()) -> Extent | None:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Vanished:
+    """``positions``: the places of the catalogue to mark closed; ``covered``: how many
+    places the file should have held; ``refused``: too many are missing (another query),
+    so none is marked."""
+
+    positions: tuple[int, ...] = ()
+    covered: int = 0
+    refused: bool = False
+
+
 def vanished(
     existing: Sequence[Place], records: Sequence[Place], seen: Iterable[str] = ()
-) -> list[int]:
-    """The positions in ``existing`` of the places that ``records`` (an import's places)
-    should have held and do not; ``seen`` as for ``extent``."""
-    covered = extent(records, seen)
-    if covered is None:
-        return []
-    return [position for position, place in enumerate(existing) if covered.covers(place)]
+) -> Vanished:
+    """The places of ``existing`` that ``records`` (an import's places) should have held
+    and do not; ``seen`` as for ``extent``."""
+    area = extent(records, seen)
+    if area is None:
+        return Vanished()
+    missing = [position for position, place in enumerate(existing) if area.covers(place)]
+    covered = len(missing) + sum(
+        1 for place in existing if place.source in area.sources and area.within(place)
+    )
+    if len(missing) > max(ALWAYS_BELIEVED, MAX_VANISHED_SHARE * covered):
+        return Vanished((), covered, refused=True)
+    return Vanished(tuple(missing), covered)
