@@ -3,8 +3,7 @@ config. Each parses its options, calls one function, and hands the result to a r
 
 # Without ``from __future__ import annotations``, for Typer: see cli/application.py.
 
-import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -15,146 +14,11 @@ from nomadspot.cli.common import (
     KindFilter,
     RefArgument,
     TagFilter,
-    complete_amenity,
-    complete_city,
-    complete_kind,
     eprint,
     state,
 )
-from nomadspot.editing import Fields, amenity_flags
+from nomadspot.cli.fieldoptions import IncludePrivate, changes, field_options
 from nomadspot.errors import NoResultError, UsageError
-
-# --- field options shared by add and edit ------------------------------------------------
-
-Kind = Annotated[
-    str | None,
-    typer.Option(
-        "--kind",
-        help="Kind: cafe, coworking, pepiniere, hotel_lobby... (French words accepted).",
-        autocompletion=complete_kind,
-    ),
-]
-City = Annotated[str | None, typer.Option("--city", help="City.", autocompletion=complete_city)]
-Country = Annotated[str | None, typer.Option("--country", help="ISO country code (default FR).")]
-Address = Annotated[str | None, typer.Option("--address", help="Street address.")]
-Lat = Annotated[float | None, typer.Option("--lat", help="Latitude, WGS 84 degrees.")]
-Lon = Annotated[float | None, typer.Option("--lon", help="Longitude, WGS 84 degrees.")]
-Hours = Annotated[
-    str | None,
-    typer.Option(
-        "--hours", help='Opening hours, OpenStreetMap syntax: "Mo-Fr 08:30-18:00; PH off".'
-    ),
-]
-Seats = Annotated[
-    int | None, typer.Option("--seats", help="How many can sit and work there.", min=0)
-]
-RoomSeats = Annotated[
-    int | None,
-    typer.Option("--meeting-room-seats", min=0, help="Seats of its largest meeting room."),
-]
-AmenityList = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--amenity", help="It has this amenity (repeatable).", autocompletion=complete_amenity
-    ),
-]
-NoAmenityList = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--no-amenity",
-        help="It is known NOT to have this amenity (repeatable).",
-        autocompletion=complete_amenity,
-    ),
-]
-PriceHour = Annotated[
-    float | None,
-    typer.Option(
-        "--price-hour", help="Per person per hour (what a café expects you to order).", min=0
-    ),
-]
-PriceDay = Annotated[float | None, typer.Option("--price-day", help="Per person day pass.", min=0)]
-PriceRoom = Annotated[
-    float | None,
-    typer.Option("--price-room-hour", min=0, help="Meeting room per hour, whole room."),
-]
-Website = Annotated[str | None, typer.Option("--website", help="Website.")]
-Phone = Annotated[str | None, typer.Option("--phone", help="Phone number.")]
-Tags = Annotated[list[str] | None, typer.Option("--tag", help="A free tag (repeatable).")]
-Note = Annotated[str | None, typer.Option("--note", help="Notes about the place.")]
-Wifi = Annotated[
-    bool | None,
-    typer.Option("--wifi/--no-wifi", help="Has wifi / has none.", show_default=False),
-]
-Power = Annotated[
-    bool | None,
-    typer.Option(
-        "--power/--no-power", show_default=False, help="Sockets a visitor may use / none."
-    ),
-]
-MeetingRoom = Annotated[
-    bool | None,
-    typer.Option(
-        "--meeting-room/--no-meeting-room",
-        help="Has a meeting room / has none.",
-        show_default=False,
-    ),
-]
-Quiet = Annotated[
-    bool | None, typer.Option("--quiet/--no-quiet", show_default=False, help="Quiet / noisy.")
-]
-
-
-def _fields(
-    *,
-    name: str | None,
-    kind: str | None,
-    city: str | None,
-    country: str | None,
-    address: str | None,
-    lat: float | None,
-    lon: float | None,
-    hours: str | None,
-    seats: int | None,
-    meeting_room_seats: int | None,
-    wifi: bool | None,
-    power: bool | None,
-    meeting_room: bool | None,
-    quiet: bool | None,
-    amenity: list[str] | None,
-    no_amenity: list[str] | None,
-    price_hour: float | None,
-    price_day: float | None,
-    price_room_hour: float | None,
-    website: str | None,
-    phone: str | None,
-    tag: list[str] | None,
-    note: str | None,
-) -> Fields:
-    return Fields(
-        name=name,
-        kind=kind,
-        city=city,
-        country=country,
-        address=address,
-        lat=lat,
-        lon=lon,
-        hours=hours,
-        seats=seats,
-        meeting_room_seats=meeting_room_seats,
-        website=website,
-        phone=phone,
-        notes=note,
-        tags=tuple(tag or ()),
-        amenities=amenity_flags(
-            flags={"wifi": wifi, "power": power, "meeting_room": meeting_room, "quiet": quiet},
-            have=amenity,
-            have_not=no_amenity,
-        ),
-        price_hour=price_hour,
-        price_day=price_day,
-        price_room_hour=price_room_hour,
-    )
-
 
 # --- init --------------------------------------------------------------------------------
 
@@ -188,75 +52,28 @@ def init(
 
 
 @app.command()
+@field_options(required=("kind", "city"), skip=("name",))
 def add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The place's name.")],
-    kind: Annotated[
-        str,
-        typer.Option(
-            "--kind",
-            help="Kind: cafe, coworking, pepiniere, hotel_lobby... (French words accepted).",
-            autocompletion=complete_kind,
-        ),
-    ],
-    city: Annotated[str, typer.Option("--city", help="City.", autocompletion=complete_city)],
-    country: Country = None,
-    address: Address = None,
-    lat: Lat = None,
-    lon: Lon = None,
-    hours: Hours = None,
-    seats: Seats = None,
-    meeting_room_seats: RoomSeats = None,
-    wifi: Wifi = None,
-    power: Power = None,
-    meeting_room: MeetingRoom = None,
-    quiet: Quiet = None,
-    amenity: AmenityList = None,
-    no_amenity: NoAmenityList = None,
-    price_hour: PriceHour = None,
-    price_day: PriceDay = None,
-    price_room_hour: PriceRoom = None,
-    website: Website = None,
-    phone: Phone = None,
-    tag: Tags = None,
-    note: Note = None,
+    name: Annotated[str, typer.Argument(help="The place's name.", metavar="NAME")],
+    *,
     place_id: Annotated[
         str | None,
-        typer.Option("--id", help="Choose the id (default: derived from name and city)."),
+        typer.Option(
+            "--id", metavar="ID", help="Choose the id (default: derived from name and city)."
+        ),
     ] = None,
+    **values: Any,
 ) -> None:
     """Add a place and print its new id (and nothing else) on stdout.
 
     Example: nomadspot add "La Pépinière" --kind pépinière --city Vienne --wifi --hours "Mo-Fr 08:30-18:00; PH off"
     """
-    from nomadspot import editing, store
+    from nomadspot import clock, editing, store
 
-    fields = _fields(
-        name=name,
-        kind=kind,
-        city=city,
-        country=country,
-        address=address,
-        lat=lat,
-        lon=lon,
-        hours=hours,
-        seats=seats,
-        meeting_room_seats=meeting_room_seats,
-        wifi=wifi,
-        power=power,
-        meeting_room=meeting_room,
-        quiet=quiet,
-        amenity=amenity,
-        no_amenity=no_amenity,
-        price_hour=price_hour,
-        price_day=price_day,
-        price_room_hour=price_room_hour,
-        website=website,
-        phone=phone,
-        tag=tag,
-        note=note,
-    )
-    place = editing.new_place(fields, place_id)
+    given = changes(values)
+    kind, city = given.pop("kind"), given.pop("city")
+    place = editing.new_place(name, kind, city, given, place_id, clock.today())
 
     def insert(catalogue: store.Catalogue) -> tuple[store.Catalogue, str]:
         existing = catalogue.get(place.id)
@@ -280,6 +97,7 @@ def list_places(
     kind: KindFilter = None,
     tag: TagFilter = None,
     format: FormatOption = None,
+    include_private: IncludePrivate = False,
 ) -> None:
     """List places, sorted by city then name. Exit 1 when none matches.
 
@@ -290,6 +108,8 @@ def list_places(
     run = state(ctx)
     renderer = run.renderer(format)
     places = select(run.read_catalogue().places, city=city, kinds=kind, tags=tag)
+    if not include_private:
+        places = [place.without_private() for place in places]
     if not places:
         raise NoResultError(
             "no place matches" if (city or kind or tag) else "the catalogue has no places yet",
@@ -322,33 +142,8 @@ def show(ctx: typer.Context, ref: RefArgument, format: FormatOption = None) -> N
 
 
 @app.command()
-def edit(
-    ctx: typer.Context,
-    ref: RefArgument,
-    name: Annotated[str | None, typer.Option("--name", help="New name.")] = None,
-    kind: Kind = None,
-    city: City = None,
-    country: Country = None,
-    address: Address = None,
-    lat: Lat = None,
-    lon: Lon = None,
-    hours: Hours = None,
-    seats: Seats = None,
-    meeting_room_seats: RoomSeats = None,
-    wifi: Wifi = None,
-    power: Power = None,
-    meeting_room: MeetingRoom = None,
-    quiet: Quiet = None,
-    amenity: AmenityList = None,
-    no_amenity: NoAmenityList = None,
-    price_hour: PriceHour = None,
-    price_day: PriceDay = None,
-    price_room_hour: PriceRoom = None,
-    website: Website = None,
-    phone: Phone = None,
-    tag: Tags = None,
-    note: Note = None,
-) -> None:
+@field_options()
+def edit(ctx: typer.Context, ref: RefArgument, **values: Any) -> None:
     """Change a place's fields; with no field option, edit its TOML in $VISUAL/$EDITOR.
 
     The edited text is validated before anything is saved. An empty value ("") clears an
@@ -356,37 +151,13 @@ def edit(
 
     Example: nomadspot edit la-cantine --seats 40 --power --price-day 15
     """
-    from nomadspot import editing, store
+    from nomadspot import clock, editing, store
     from nomadspot.cli import editor
 
     run = state(ctx)
-    fields = _fields(
-        name=name,
-        kind=kind,
-        city=city,
-        country=country,
-        address=address,
-        lat=lat,
-        lon=lon,
-        hours=hours,
-        seats=seats,
-        meeting_room_seats=meeting_room_seats,
-        wifi=wifi,
-        power=power,
-        meeting_room=meeting_room,
-        quiet=quiet,
-        amenity=amenity,
-        no_amenity=no_amenity,
-        price_hour=price_hour,
-        price_day=price_day,
-        price_room_hour=price_room_hour,
-        website=website,
-        phone=phone,
-        tag=tag,
-        note=note,
-    )
+    given = changes(values)
     path = run.catalogue_path
-    if fields.is_empty():
+    if editing.is_empty(given):
         editor.edit_in_editor(path, ref)
         return
 
@@ -394,7 +165,7 @@ def edit(
         from nomadspot import refs
 
         place = refs.resolve(ref, catalogue.places)
-        changed = editing.apply(place, fields)
+        changed = editing.apply(place, given, clock.today())
         places = [changed if p.id == place.id else p for p in catalogue.places]
         return catalogue.with_places(places), place.id
 
@@ -457,7 +228,12 @@ def visit(
     ] = None,
     note: Annotated[str | None, typer.Option("--note", help="A note about this visit.")] = None,
     date: Annotated[
-        str | None, typer.Option("--date", help="Day of the visit, YYYY-MM-DD (default: today).")
+        str | None,
+        typer.Option(
+            "--date",
+            metavar="DATE",
+            help="Day of the visit: 2026-11-20, 20/11/2026, yesterday or hier (default: today).",
+        ),
     ] = None,
 ) -> None:
     """Log a visit. Ratings and measured wifi raise a place in 'find'.
@@ -467,11 +243,9 @@ def visit(
     from nomadspot import clock, refs, store
     from nomadspot.codec import MAX_WIFI_MBPS
     from nomadspot.model import Visit
+    from nomadspot.timeparse import parse_day
 
-    try:
-        day = dt.date.fromisoformat(date) if date else clock.today()
-    except ValueError as error:
-        raise UsageError(f"--date {date!r} is not a date like 2026-11-20") from error
+    day = parse_day(date, clock.today()) if date else clock.today()
     if wifi_mbps is not None and not wifi_mbps <= MAX_WIFI_MBPS:  # also false for nan, inf
         raise UsageError(f"--wifi-mbps must be between 0 and {MAX_WIFI_MBPS:.0f}")
     entry = Visit(
