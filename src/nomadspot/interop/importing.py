@@ -33,18 +33,41 @@ from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
 from nomadspot import codec
+from nomadspot.duplicates import LikelyDuplicate, involving, likely_duplicates
 from nomadspot.errors import UsageError
 from nomadspot.fields import COUNTRY, PLACE_FIELDS, SEATS, Day, FieldSpec, clean_text
-from nomadspot.interop import osm
+from nomadspot.interop import osm, osm_facts, sources
 from nomadspot.interop.exporting import (
     CSV_COLUMNS,
     PLACE_COLUMNS,
     PRICE_COLUMN_SPECS,
     uncsv_cell,
 )
+from nomadspot.interop.reasons import (
+    INVALID_PLACE,
+    NO_CITY,
+    NO_KIND,
+    NO_NAME,
+    NO_TAGS,
+    NOT_A_FEATURE,
+    NOT_A_PLACE,
+    NOT_AN_ELEMENT,
+    OUT_OF_RANGE,
+    UNREADABLE_COORDINATES,
+    nothing_imported,
+)
+from nomadspot.interop.vanished import vanished
 from nomadspot.model import EMPTY, Place, Price, Visit
 from nomadspot.text import fold, fold_cached, slug
-from nomadspot.vocabulary import AMENITY_KEYS, KIND_ALIASES, Kind, find_amenity, find_kind
+from nomadspot.vocabulary import (
+    AMENITY_KEYS,
+    KIND_ALIASES,
+    Kind,
+    Sockets,
+    Status,
+    find_amenity,
+    find_kind,
+)
 
 Format = Literal["osm", "geojson", "csv", "toml", "json"]
 FORMATS: tuple[Format, ...] = ("osm", "geojson", "csv", "toml", "json")
@@ -67,17 +90,7 @@ _BY_TYPE: tuple[FieldSpec, ...] = tuple(
     spec for spec in PLACE_COLUMNS if spec.name not in _OWN_RULES
 )
 
-# Reasons a record is skipped (the keys of ``ImportBatch.skipped``).
-NO_NAME = "no name"
-NO_KIND = "no usable kind"
-NO_CITY = "no city"
-OUT_OF_RANGE = "coordinates out of range"
-UNREADABLE_COORDINATES = "unreadable coordinates"
-NO_TAGS = "no tags (geometry only)"
-NOT_AN_ELEMENT = "not an OSM element"
-NOT_A_FEATURE = "not a GeoJSON feature"
-NOT_A_PLACE = "not a place"
-INVALID_PLACE = "invalid place"
+# Reasons a record is skipped (the keys of ``ImportBatch.skipped``): see ``reasons``.
 
 HEAD_SIZE = 1 << 20
 MAX_ID_LENGTH = 60
@@ -100,6 +113,7 @@ class ImportOptions:
     kind: Kind | None = None
     city: str | None = None
     locate: Locate | None = None
+    today: dt.date | None = None  # a check date after it is a mistake, left out
 
 
 @dataclass(frozen=True)
@@ -113,14 +127,26 @@ class ImportBatch:
     raw_hours: int
     total: int
     fmt: Format | None = None
+    # The sources of every record of the file, skipped ones included: an element that is
+    # in the file has not vanished, even when it could not be imported (see vanished).
+    seen: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
 class MergeResult:
+    """The catalogue's places after an import, with what changed: counts, the ids of the
+    places added or updated (``changed``), the places marked closed because the file no
+    longer holds them (``closed``; ``vanish_refused`` when too many were missing to
+    believe it, see ``vanished``), and the likely duplicates among the changed places."""
+
     places: tuple[Place, ...]
     added: int
     updated: int
     unchanged: int
+    changed: frozenset[str] = frozenset()
+    closed: tuple[str, ...] = ()
+    vanish_refused: bool = False
+    duplicates: tuple[LikelyDuplicate, ...] = ()
 
 
 # --- reading the file ---------------------------------------------------------------------
@@ -132,6 +158,14 @@ def read_import(
     """Read and map the import file. ``UsageError`` with a one-line message when the file
     cannot be read or is not what it claims to be; skipped records are counted instead."""
     return parse_import(_read_bytes(path), path, options, progress)
+
+
+def require_places(batch: ImportBatch, path: Path) -> ImportBatch:
+    """The batch, unless every record of the file was skipped: then ``UsageError``
+    naming the main reason and what to add (``--kind K``, ``--map kind=COLUMN``...)."""
+    if batch.skipped and not batch.places:
+        raise nothing_imported(str(path), batch.skipped)
+    return batch
 
 
 def parse_import(
@@ -185,6 +219,7 @@ def _map_records(
     mapper = _Mapper(mapping, options)
     skipped: dict[str, int] = {}
     places: list[Place] = []
+    seen: set[str] = set()
     total = len(records)
     step = max(1, total // 100)
     for number, record in enumerate(records, start=1):
@@ -193,13 +228,17 @@ def _map_records(
             skipped[result] = skipped.get(result, 0) + 1
         else:
             places.append(result)
+        if isinstance(record, _Record):
+            source = mapper.source(record)
+            if source is not None:
+                seen.add(source)
         if progress is not None and (number % step == 0 or number == total):
             progress(number, total)
     places, invalid = _drop_invalid(_unique_ids(places))
     if invalid:
         skipped[INVALID_PLACE] = skipped.get(INVALID_PLACE, 0) + invalid
     raw_hours = sum(1 for place in places if place.opening_hours_raw is not None)
-    return ImportBatch(tuple(places), skipped, raw_hours, total, fmt)
+    return ImportBatch(tuple(places), skipped, raw_hours, total, fmt, frozenset(seen))
 
 
 def resolve_mapping(mapping: Mapping[str, str]) -> dict[str, str]:
@@ -769,57 +808,26 @@ class _Mapper:
         return self.located[key]
 
     def place(self, record: _Record) -> Place | str:
+        """The place a record stands for, or the reason it is skipped."""
         props = record.props
-        mapped = self.mapping
-        get = self.get
-        name = _text(get(props, "name"))
+        name = _text(self.get(props, "name"))
         if name is None:
             return NO_NAME
-        kind_value = get(props, "kind")
-        kind = guess_kind(kind_value) if isinstance(kind_value, str) else None
-        if kind is None and "kind" not in mapped and _text(kind_value) is None:
-            kind = osm.kind(props)  # the tags say, unless a kind that maps to none is given
-        kind = kind or self.options.kind
+        kind = self.kind(props)
         if kind is None:
             return NO_KIND
         coordinates = self.coordinates(record)
         if isinstance(coordinates, str):
             return coordinates
         lat, lon = coordinates if coordinates is not None else (None, None)
-        city = _text(get(props, "city"))
-        if city is None and "city" not in mapped:
-            city = osm.city(props)
-        country = _country(get(props, "country"))
-        if country is None and "country" not in mapped:
-            country = osm.country(props)
-        if city is None:
-            city = self.default_city
-        if city is None and lat is not None and lon is not None:
-            found = self.locate(lat, lon)
-            if found is not None:
-                city = _text(found[0])
-                country = country or _country(found[1])
-        if city is None:
+        town = self.town(props, lat, lon)
+        if town is None:
             return NO_CITY
-        hours = _text(get(props, "opening_hours"))
-        raw_hours = _text(get(props, "opening_hours_raw"))
-        if hours is not None:
-            usable = self.hours.usable(hours)
-            if usable is None:
-                raw_hours = raw_hours or hours
-            hours = usable
-        seats = SEATS.take(get(props, "seats"))
-        if seats is None and "seats" not in mapped:
-            seats = osm.seats(props)
-        source = _text(get(props, "source")) if "source" in mapped else record.osm_source
-        if (
-            source is None
-            and "source" not in mapped
-            and ("kind" in props or not osm.looks_like_osm(props))
-        ):
-            source = _text(props.get("source"))  # an OSM "source" tag is not ours
-        place_id = self.explicit_id(get(props, "id"), "kind" in props)
-        return Place(
+        city, country = town
+        hours, raw_hours = self.opening_hours(props)
+        source = self.source(record)
+        place_id = self.explicit_id(self.get(props, "id"), "kind" in props)
+        place = Place(
             id=place_id or derive_id(name, city, source),
             name=name,
             kind=kind,
@@ -830,7 +838,7 @@ class _Mapper:
             lon=lon,
             opening_hours=hours,
             opening_hours_raw=raw_hours,
-            seats=seats,
+            seats=SEATS.take(self.get(props, "seats")),
             website=self.text_or_osm(props, "website", osm.website),
             phone=self.text_or_osm(props, "phone", osm.phone),
             source=source,
@@ -838,6 +846,87 @@ class _Mapper:
             amenities=self.amenities(props) or EMPTY,
             price=self.price(props),
         )
+        return self.with_tag_facts(place, props)
+
+    def kind(self, props: Mapping[str, Any]) -> Kind | None:
+        """The kind a column says (through its vocabulary: the census's ``TYPO``), else
+        the OpenStreetMap tags (a closed café's ``disused:amenity=cafe`` too), else
+        ``--kind``. A kind column whose value names no kind does not fall back to tags."""
+        value = self.get(props, "kind")
+        vocabulary = sources.KIND_VOCABULARIES.get(self.mapping.get("kind", "").upper())
+        if vocabulary is not None:
+            kind = vocabulary(value)
+        else:
+            kind = guess_kind(value) if isinstance(value, str) else None
+        if kind is None and "kind" not in self.mapping and _text(value) is None:
+            kind = osm.kind(osm_facts.kind_tags(props))
+        return kind or self.options.kind
+
+    def town(
+        self, props: Mapping[str, Any], lat: float | None, lon: float | None
+    ) -> tuple[str, str | None] | None:
+        """The city and country: the columns, the address tags, ``--city``, else the
+        nearest town of the gazetteer."""
+        city = _text(self.get(props, "city"))
+        if city is None and "city" not in self.mapping:
+            city = osm.city(props)
+        country = _country(self.get(props, "country"))
+        if country is None and "country" not in self.mapping:
+            country = osm.country(props)
+        if city is None:
+            city = self.default_city
+        if city is None and lat is not None and lon is not None:
+            found = self.locate(lat, lon)
+            if found is not None:
+                city = _text(found[0])
+                country = country or _country(found[1])
+        return None if city is None else (city, country)
+
+    def opening_hours(self, props: Mapping[str, Any]) -> tuple[str | None, str | None]:
+        """``opening_hours`` when it parses (maybe tidied), else kept as ``_raw``."""
+        hours = _text(self.get(props, "opening_hours"))
+        raw_hours = _text(self.get(props, "opening_hours_raw"))
+        if hours is not None:
+            usable = self.hours.usable(hours)
+            if usable is None:
+                raw_hours = raw_hours or hours
+            hours = usable
+        return hours, raw_hours
+
+    def source(self, record: _Record) -> str | None:
+        """``--map source=``'s column; else the OpenStreetMap element; else the census
+        record (``census:tiers-lieux-2019/ID``); else a ``source`` column of a file that
+        is no OpenStreetMap data (an OSM ``source`` tag is not ours)."""
+        props = record.props
+        if "source" in self.mapping:
+            return _text(self.get(props, "source"))
+        if record.osm_source is not None:
+            return record.osm_source
+        if sources.is_census(props):
+            return sources.census_source(props.get("ID"))
+        if "kind" in props or not osm.looks_like_osm(props):
+            return _text(props.get("source"))
+        return None
+
+    def with_tag_facts(self, place: Place, props: Mapping[str, Any]) -> Place:
+        """What the OpenStreetMap tags say of the facts the file's columns left unknown:
+        seats (``capacity:seats``), sockets, when last checked, closed. Sockets, the more
+        precise fact, decide ``power`` when the two disagree."""
+        facts: dict[str, Any] = {}
+        if place.seats is None and "seats" not in self.mapping:
+            facts["seats"] = osm_facts.seats(props)
+        if place.sockets is None and "sockets" not in self.mapping:
+            found = osm_facts.sockets(props)
+            facts["sockets"] = Sockets(found) if found is not None else None
+        if place.checked is None and "checked" not in self.mapping:
+            facts["checked"] = osm_facts.checked(props, self.options.today)
+        if place.status is Status.OPEN and "status" not in self.mapping and osm_facts.closed(props):
+            facts["status"] = Status.CLOSED
+        facts = {key: value for key, value in facts.items() if value is not None}
+        sockets = facts.get("sockets", place.sockets)
+        if sockets is not None and place.amenities.get("power") not in (None, sockets.power):
+            facts["amenities"] = {**place.amenities, "power": sockets.power}
+        return replace(place, **facts) if facts else place
 
     def by_type(self, props: Mapping[str, Any]) -> dict[str, Any]:
         """The columns read by their declared type; what is absent keeps its default."""
@@ -890,6 +979,8 @@ class _Mapper:
 
     def amenities(self, props: Mapping[str, Any]) -> dict[str, bool]:
         found = osm.amenities(props)
+        if "wifi" not in found and osm_facts.free_wifi(props):
+            found["wifi"] = True  # internet_access:fee=customers|no
         nested = props.get("amenities")
         if isinstance(nested, dict):
             for key, value in nested.items():
@@ -1092,6 +1183,7 @@ def merge(existing: Sequence[Place], incoming: Sequence[Place]) -> MergeResult:
             by_key_free.add(_key(place), position)
         by_key.add(_key(place), position)
     claimed: set[int] = set()
+    changed: set[str] = set()
     namer = _Namer({place.id for place in places})
     added = updated = unchanged = 0
     for new in incoming:
@@ -1118,6 +1210,7 @@ def merge(existing: Sequence[Place], incoming: Sequence[Place]) -> MergeResult:
             if place.source is None:
                 by_key_free.add(key, position)
             added += 1
+            changed.add(place.id)
         else:
             position = match
             old = places[position]
@@ -1127,12 +1220,35 @@ def merge(existing: Sequence[Place], incoming: Sequence[Place]) -> MergeResult:
             else:
                 places[position] = place
                 updated += 1
+                changed.add(place.id)
                 if _key(place) != _key(old):
                     by_key.add(_key(place), position)
                 if place.source is not None and place.source != old.source:
                     by_source.add(place.source, position)
         claimed.add(position)
-    return MergeResult(tuple(places), added, updated, unchanged)
+    return MergeResult(tuple(places), added, updated, unchanged, frozenset(changed))
+
+
+def merge_import(existing: Sequence[Place], batch: ImportBatch) -> MergeResult:
+    """``merge`` the batch, then mark closed the places of the same source, kinds and area
+    that the file no longer holds (``vanished``), and find the likely duplicates that the
+    import's places make (``duplicates``)."""
+    result = merge(existing, batch.places)
+    gone = vanished(result.places, batch.places, batch.seen)
+    places = list(result.places)
+    closed: list[str] = []
+    for position in gone.positions:
+        if places[position].status is not Status.CLOSED:
+            places[position] = replace(places[position], status=Status.CLOSED)
+            closed.append(places[position].id)
+    pairs = involving(likely_duplicates(places), result.changed) if result.changed else []
+    return replace(
+        result,
+        places=tuple(places),
+        closed=tuple(closed),
+        vanish_refused=gone.refused,
+        duplicates=tuple(pairs),
+    )
 
 
 class _Candidates(Generic[K]):
@@ -1198,11 +1314,35 @@ def update_place(old: Place, new: Place) -> Place:
         tags=old.tags or new.tags,
         notes=_pick(old.notes, new.notes),
         source=_pick(new.source, old.source),
-        amenities=amenities,
+        # An import says "closed" (or a catalogue "temporarily_closed"); it cannot say
+        # "open" apart from "nothing said", so it never reopens a place.
+        status=old.status if new.status is Status.OPEN else new.status,
+        checked=_latest(old.checked, new.checked),
+        time_limit=_pick(new.time_limit, old.time_limit),
+        **_power_agrees(amenities, _pick(new.sockets, old.sockets), new),
         price=_merge_price(old.price, new.price),
         visits=_merge_visits(old.visits, new.visits),
+        private={**new.private, **old.private} if new.private else old.private,
         extra=extra,
     )
+
+
+def _latest(old: dt.date | None, new: dt.date | None) -> dt.date | None:
+    return old if new is None or (old is not None and old >= new) else new
+
+
+def _power_agrees(
+    amenities: Mapping[str, bool], sockets: Sockets | None, new: Place
+) -> dict[str, Any]:
+    """The merged ``amenities`` and ``sockets``, made to agree on power: the import's fact
+    wins over the catalogue's (its sockets; else its power, which leaves a catalogue's
+    sockets unknown, or ``none`` for no power)."""
+    power = amenities.get("power")
+    if sockets is None or power is None or sockets.power == power:
+        return {"amenities": amenities, "sockets": sockets}
+    if new.sockets is not None:
+        return {"amenities": {**amenities, "power": new.sockets.power}, "sockets": sockets}
+    return {"amenities": amenities, "sockets": None if power else Sockets.NONE}
 
 
 def _merge_price(old: Price | None, new: Price | None) -> Price | None:
