@@ -317,3 +317,17 @@ def test_the_import_reports_the_likely_duplicates_it_makes() -> None:
     result = merge_import([mine], batch_of(data, ".csv", mapping=CENSUS_MAP))
     [pair] = result.duplicates
     assert (pair.first.id, pair.second.name) == ("troquet-numerique", "Le Troquet Numérique")
+
+
+def test_a_nomadspot_export_or_catalogue_closes_nothing() -> None:
+    """A teammate's export holds some of the same OpenStreetMap places: it is no fresh
+    export of OpenStreetMap, so the places it lacks have not vanished."""
+    first = merge_import([], batch_of(area(1, 2, 3)))
+    header = "id,name,kind,city,lat,lon,source\n"
+    rows = "".join(
+        f"cafe-{n}-paris,Café {n},cafe,Paris,{48.85 + n / 10_000},2.35,osm:node/{n}\n"
+        for n in (1, 3)
+    )
+    again = merge_import(first.places, batch_of((header + rows).encode(), ".csv"))
+    assert again.closed == () and not again.vanish_refused
+    assert again.unchanged == 2
