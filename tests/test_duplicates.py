@@ -14,7 +14,9 @@ from hypothesis import strategies as st
 from nomadspot.duplicates import (
     RADIUS_M,
     SAME_NAME_RADIUS_M,
+    describe,
     distance_m,
+    duplicate_problems,
     involving,
     likely_duplicates,
     name_tokens,
@@ -236,3 +238,20 @@ def test_the_real_census_has_its_troquets_paired() -> None:
     names = pairs(places)
     assert ("Troquet Numérique", "Le Troquet Numérique") in names
     assert len(names) < 20  # warnings a person reads, not noise
+
+
+def test_check_warns_on_the_second_place_of_each_pair() -> None:
+    troquets = [
+        place("Troquet Numérique", 45.58481, 5.278505, id="troquet-numerique-bourgoin"),
+        place("Le Troquet Numérique", 45.588778, 5.27731, id="le-troquet-numerique-bourgoin"),
+    ]
+    [problem] = duplicate_problems(troquets)
+    assert problem.place == "le-troquet-numerique-bourgoin"
+    assert not problem.error
+    assert "troquet-numerique-bourgoin ('Troquet Numérique'" in problem.message
+    assert "451 m apart" in problem.message
+    [pair] = likely_duplicates(troquets)
+    assert describe(pair) == (
+        "'Troquet Numérique' (troquet-numerique-bourgoin) and 'Le Troquet Numérique' "
+        "(le-troquet-numerique-bourgoin), coworking, 451 m apart"
+    )

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import chain
 
+from nomadspot.codec import Problem
 from nomadspot.model import Place
 from nomadspot.text import fold
 from nomadspot.vocabulary import KIND_ALIASES, Kind
@@ -228,3 +229,26 @@ def involving(pairs: Iterable[LikelyDuplicate], ids: Collection[str]) -> list[Li
     """The pairs of which at least one place has one of ``ids`` (an import's added or
     updated places): what an import summary warns about."""
     return [pair for pair in pairs if pair.first.id in ids or pair.second.id in ids]
+
+
+def describe(pair: LikelyDuplicate) -> str:
+    """One line for a person: which two places, how far apart."""
+    return (
+        f"{pair.first.name!r} ({pair.first.id}) and {pair.second.name!r} ({pair.second.id}), "
+        f"{pair.first.kind.value}, {pair.distance_m:.0f} m apart"
+    )
+
+
+def duplicate_problems(places: Iterable[Place]) -> list[Problem]:
+    """``check``'s warnings: one per likely duplicate pair, on its second place."""
+    return [
+        Problem(
+            pair.second.id,
+            "name",
+            f"likely the same place as {pair.first.id} ({pair.first.name!r}: same kind, "
+            f"similar name, {pair.distance_m:.0f} m apart); remove one, or keep both if "
+            "they are two places",
+            error=False,
+        )
+        for pair in likely_duplicates(places)
+    ]
