@@ -3,7 +3,6 @@ config. Each parses its options, calls one function, and hands the result to a r
 
 # Without ``from __future__ import annotations``, for Typer: see cli/application.py.
 
-import datetime as dt
 from typing import Annotated
 
 import typer
@@ -67,15 +66,19 @@ NoAmenityList = Annotated[
     ),
 ]
 PriceHour = Annotated[
-    float | None,
+    str | None,
     typer.Option(
-        "--price-hour", help="Per person per hour (what a café expects you to order).", min=0
+        "--price-hour",
+        help="Per person per hour (what a café expects you to order): 4.5, 4,50, 4 €.",
+        metavar="AMOUNT",
     ),
 ]
-PriceDay = Annotated[float | None, typer.Option("--price-day", help="Per person day pass.", min=0)]
+PriceDay = Annotated[
+    str | None, typer.Option("--price-day", help="Per person day pass.", metavar="AMOUNT")
+]
 PriceRoom = Annotated[
-    float | None,
-    typer.Option("--price-room-hour", min=0, help="Meeting room per hour, whole room."),
+    str | None,
+    typer.Option("--price-room-hour", help="Meeting room per hour, whole room.", metavar="AMOUNT"),
 ]
 Website = Annotated[str | None, typer.Option("--website", help="Website.")]
 Phone = Annotated[str | None, typer.Option("--phone", help="Phone number.")]
@@ -122,14 +125,19 @@ def _fields(
     quiet: bool | None,
     amenity: list[str] | None,
     no_amenity: list[str] | None,
-    price_hour: float | None,
-    price_day: float | None,
-    price_room_hour: float | None,
+    price_hour: str | None,
+    price_day: str | None,
+    price_room_hour: str | None,
     website: str | None,
     phone: str | None,
     tag: list[str] | None,
     note: str | None,
 ) -> Fields:
+    from nomadspot.amounts import parse_amount
+
+    def amount(text: str | None, option: str) -> float | None:
+        return None if text is None else parse_amount(text, option)
+
     return Fields(
         name=name,
         kind=kind,
@@ -150,9 +158,9 @@ def _fields(
             have=amenity,
             have_not=no_amenity,
         ),
-        price_hour=price_hour,
-        price_day=price_day,
-        price_room_hour=price_room_hour,
+        price_hour=amount(price_hour, "--price-hour"),
+        price_day=amount(price_day, "--price-day"),
+        price_room_hour=amount(price_room_hour, "--price-room-hour"),
     )
 
 
@@ -457,7 +465,10 @@ def visit(
     ] = None,
     note: Annotated[str | None, typer.Option("--note", help="A note about this visit.")] = None,
     date: Annotated[
-        str | None, typer.Option("--date", help="Day of the visit, YYYY-MM-DD (default: today).")
+        str | None,
+        typer.Option(
+            "--date", help="Day of the visit: 2026-11-20, 20/11/2026, hier (default: today)."
+        ),
     ] = None,
 ) -> None:
     """Log a visit. Ratings and measured wifi raise a place in 'find'.
@@ -467,11 +478,9 @@ def visit(
     from nomadspot import clock, refs, store
     from nomadspot.codec import MAX_WIFI_MBPS
     from nomadspot.model import Visit
+    from nomadspot.timeparse import parse_day
 
-    try:
-        day = dt.date.fromisoformat(date) if date else clock.today()
-    except ValueError as error:
-        raise UsageError(f"--date {date!r} is not a date like 2026-11-20") from error
+    day = parse_day(date, clock.today()) if date else clock.today()
     if wifi_mbps is not None and not wifi_mbps <= MAX_WIFI_MBPS:  # also false for nan, inf
         raise UsageError(f"--wifi-mbps must be between 0 and {MAX_WIFI_MBPS:.0f}")
     entry = Visit(
