@@ -82,6 +82,14 @@ def test_a_comment_only_rule_is_by_appointment_never_open(expression: str) -> No
     assert as_meant(expression).warning.endswith("(by appointment)")
 
 
+def test_hours_stored_as_read_stay_by_appointment() -> None:
+    """Import stores ``Mo-Fr unknown "on appointment"``: still by appointment."""
+    stored = as_meant('Mo-Fr "on appointment"').expression
+    assert as_meant(stored).expression == stored and not as_meant(stored).fixed
+    friday = dt.datetime(2026, 12, 4, 10, 0)
+    assert hours.check(stored, "FR", friday, friday + HOUR).by_appointment
+
+
 def test_a_timed_rule_with_a_comment_stays_open() -> None:
     tuesday = dt.datetime(2026, 12, 1, 10, 0)
     check = hours.check('Mo-Fr 09:00-17:00 "sur rendez-vous"', "FR", tuesday, tuesday + HOUR)

@@ -116,7 +116,10 @@ _DAY_NAME = re.compile(r"[a-z]{2}", re.IGNORECASE)
 # "additional rule" separator when what follows is a new selector).
 _SEPARATOR = re.compile(r"\s*(?:;|\|\|)\s*|\s*,\s+")
 _QUOTED = re.compile(r'"[^"]*"')
-_COMMENT_ONLY = re.compile(rf'^(?:(?P<days>{_DAYS})\s+)?(?P<comment>"[^"]*")$')
+# A comment-only rule, or one already read so (``unknown "..."``, as import stores it).
+_COMMENT_ONLY = re.compile(
+    rf'^(?:(?P<days>{_DAYS})\s+)?(?P<unknown>unknown\s+)?(?P<comment>"[^"]*")$'
+)
 
 
 def _split(expression: str) -> tuple[list[str], list[str]]:
@@ -202,6 +205,8 @@ def _appointment(piece: str, found: list[str]) -> str:
     if match is None:
         return piece
     found.append(match.group("comment")[1:-1])
+    if match.group("unknown"):
+        return piece
     days = match.group("days")
     rule = f"unknown {match.group('comment')}"
     lead = piece[: len(piece) - len(piece.lstrip())]
