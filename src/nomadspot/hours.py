@@ -149,7 +149,7 @@ def from_user(text: str) -> str:
 
     problem = validate(text)
     if problem is None:
-        return as_meant(text).expression
+        return as_meant(text).tidied
     try:
         french = from_french(text)
     except UsageError:
