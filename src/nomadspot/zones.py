@@ -20,10 +20,11 @@ Coords = tuple[float, float]
 __all__ = ["local_time", "place_zone", "zone_of"]
 
 
-def zone_of(country: str | None, coords: Coords) -> Any:
+def zone_of(country: str | None, coords: Coords | None) -> Any:
     """The place's time zone, or None to let the library look it up: the only zone of its
-    country in the system's tz database (zone.tab), else the gazetteer's answer when its
-    index is built (building it is for commands that need towns, not for hours)."""
+    country in the system's tz database (zone.tab), else the gazetteer's answer for its
+    coordinates when its index is built (building it is for commands that need towns, not
+    for hours)."""
     if not country:
         return None
     try:
@@ -34,7 +35,7 @@ def zone_of(country: str | None, coords: Coords) -> Any:
             return ZoneInfo(zones[0])
         from nomadspot import gazetteer
 
-        if not gazetteer.index_path().exists():
+        if coords is None or not gazetteer.index_path().exists():
             return None
         name = gazetteer.country_timezone(country, *coords)
         return ZoneInfo(name) if name else None
@@ -81,9 +82,5 @@ def local_time(moment: dt.datetime, zone: dt.tzinfo | None) -> dt.datetime:
 def place_zone(place: Place) -> dt.tzinfo | None:
     """The place's time zone: its country's only zone in the tz database, else the
     gazetteer's answer for its coordinates when the index is built; None when unknown."""
-    country = place.country_or_default
-    zones = country_zones().get(country.upper(), ())
-    if len(zones) != 1 and place.coordinates is None:
-        return None
-    zone = zone_of(country, place.coordinates or (0.0, 0.0))
+    zone = zone_of(place.country_or_default, place.coordinates)
     return zone if isinstance(zone, dt.tzinfo) else None

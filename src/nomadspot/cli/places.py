@@ -3,7 +3,8 @@ config. Each parses its options, calls one function, and hands the result to a r
 
 # Without ``from __future__ import annotations``, for Typer: see cli/application.py.
 
-from typing import Annotated
+import datetime as dt
+from typing import Annotated, Any
 
 import typer
 
@@ -14,155 +15,11 @@ from nomadspot.cli.common import (
     KindFilter,
     RefArgument,
     TagFilter,
-    complete_amenity,
-    complete_city,
-    complete_kind,
     eprint,
     state,
 )
-from nomadspot.editing import Fields, amenity_flags
+from nomadspot.cli.fieldoptions import changes, field_options
 from nomadspot.errors import NoResultError, UsageError
-
-# --- field options shared by add and edit ------------------------------------------------
-
-Kind = Annotated[
-    str | None,
-    typer.Option(
-        "--kind",
-        help="Kind: cafe, coworking, pepiniere, hotel_lobby... (French words accepted).",
-        autocompletion=complete_kind,
-    ),
-]
-City = Annotated[str | None, typer.Option("--city", help="City.", autocompletion=complete_city)]
-Country = Annotated[str | None, typer.Option("--country", help="ISO country code (default FR).")]
-Address = Annotated[str | None, typer.Option("--address", help="Street address.")]
-Lat = Annotated[float | None, typer.Option("--lat", help="Latitude, WGS 84 degrees.")]
-Lon = Annotated[float | None, typer.Option("--lon", help="Longitude, WGS 84 degrees.")]
-Hours = Annotated[
-    str | None,
-    typer.Option(
-        "--hours", help='Opening hours, OpenStreetMap syntax: "Mo-Fr 08:30-18:00; PH off".'
-    ),
-]
-Seats = Annotated[
-    int | None, typer.Option("--seats", help="How many can sit and work there.", min=0)
-]
-RoomSeats = Annotated[
-    int | None,
-    typer.Option("--meeting-room-seats", min=0, help="Seats of its largest meeting room."),
-]
-AmenityList = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--amenity", help="It has this amenity (repeatable).", autocompletion=complete_amenity
-    ),
-]
-NoAmenityList = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--no-amenity",
-        help="It is known NOT to have this amenity (repeatable).",
-        autocompletion=complete_amenity,
-    ),
-]
-PriceHour = Annotated[
-    str | None,
-    typer.Option(
-        "--price-hour",
-        help="Per person per hour (what a café expects you to order): 4.5, 4,50, 4 €.",
-        metavar="AMOUNT",
-    ),
-]
-PriceDay = Annotated[
-    str | None, typer.Option("--price-day", help="Per person day pass.", metavar="AMOUNT")
-]
-PriceRoom = Annotated[
-    str | None,
-    typer.Option("--price-room-hour", help="Meeting room per hour, whole room.", metavar="AMOUNT"),
-]
-Website = Annotated[str | None, typer.Option("--website", help="Website.")]
-Phone = Annotated[str | None, typer.Option("--phone", help="Phone number.")]
-Tags = Annotated[list[str] | None, typer.Option("--tag", help="A free tag (repeatable).")]
-Note = Annotated[str | None, typer.Option("--note", help="Notes about the place.")]
-Wifi = Annotated[
-    bool | None,
-    typer.Option("--wifi/--no-wifi", help="Has wifi / has none.", show_default=False),
-]
-Power = Annotated[
-    bool | None,
-    typer.Option(
-        "--power/--no-power", show_default=False, help="Sockets a visitor may use / none."
-    ),
-]
-MeetingRoom = Annotated[
-    bool | None,
-    typer.Option(
-        "--meeting-room/--no-meeting-room",
-        help="Has a meeting room / has none.",
-        show_default=False,
-    ),
-]
-Quiet = Annotated[
-    bool | None, typer.Option("--quiet/--no-quiet", show_default=False, help="Quiet / noisy.")
-]
-
-
-def _fields(
-    *,
-    name: str | None,
-    kind: str | None,
-    city: str | None,
-    country: str | None,
-    address: str | None,
-    lat: float | None,
-    lon: float | None,
-    hours: str | None,
-    seats: int | None,
-    meeting_room_seats: int | None,
-    wifi: bool | None,
-    power: bool | None,
-    meeting_room: bool | None,
-    quiet: bool | None,
-    amenity: list[str] | None,
-    no_amenity: list[str] | None,
-    price_hour: str | None,
-    price_day: str | None,
-    price_room_hour: str | None,
-    website: str | None,
-    phone: str | None,
-    tag: list[str] | None,
-    note: str | None,
-) -> Fields:
-    from nomadspot.amounts import parse_amount
-
-    def amount(text: str | None, option: str) -> float | None:
-        return None if text is None else parse_amount(text, option)
-
-    return Fields(
-        name=name,
-        kind=kind,
-        city=city,
-        country=country,
-        address=address,
-        lat=lat,
-        lon=lon,
-        hours=hours,
-        seats=seats,
-        meeting_room_seats=meeting_room_seats,
-        website=website,
-        phone=phone,
-        notes=note,
-        tags=tuple(tag or ()),
-        amenities=amenity_flags(
-            flags={"wifi": wifi, "power": power, "meeting_room": meeting_room, "quiet": quiet},
-            have=amenity,
-            have_not=no_amenity,
-        ),
-        price_hour=amount(price_hour, "--price-hour"),
-        price_day=amount(price_day, "--price-day"),
-        price_room_hour=amount(price_room_hour, "--price-room-hour"),
-    )
-
 
 # --- init --------------------------------------------------------------------------------
 
@@ -196,42 +53,18 @@ def init(
 
 
 @app.command()
+@field_options(required=("kind", "city"), skip=("name",))
 def add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The place's name.")],
-    kind: Annotated[
-        str,
-        typer.Option(
-            "--kind",
-            help="Kind: cafe, coworking, pepiniere, hotel_lobby... (French words accepted).",
-            autocompletion=complete_kind,
-        ),
-    ],
-    city: Annotated[str, typer.Option("--city", help="City.", autocompletion=complete_city)],
-    country: Country = None,
-    address: Address = None,
-    lat: Lat = None,
-    lon: Lon = None,
-    hours: Hours = None,
-    seats: Seats = None,
-    meeting_room_seats: RoomSeats = None,
-    wifi: Wifi = None,
-    power: Power = None,
-    meeting_room: MeetingRoom = None,
-    quiet: Quiet = None,
-    amenity: AmenityList = None,
-    no_amenity: NoAmenityList = None,
-    price_hour: PriceHour = None,
-    price_day: PriceDay = None,
-    price_room_hour: PriceRoom = None,
-    website: Website = None,
-    phone: Phone = None,
-    tag: Tags = None,
-    note: Note = None,
+    name: Annotated[str, typer.Argument(help="The place's name.", metavar="NAME")],
+    *,
     place_id: Annotated[
         str | None,
-        typer.Option("--id", help="Choose the id (default: derived from name and city)."),
+        typer.Option(
+            "--id", metavar="ID", help="Choose the id (default: derived from name and city)."
+        ),
     ] = None,
+    **values: Any,
 ) -> None:
     """Add a place and print its new id (and nothing else) on stdout.
 
@@ -239,32 +72,9 @@ def add(
     """
     from nomadspot import editing, store
 
-    fields = _fields(
-        name=name,
-        kind=kind,
-        city=city,
-        country=country,
-        address=address,
-        lat=lat,
-        lon=lon,
-        hours=hours,
-        seats=seats,
-        meeting_room_seats=meeting_room_seats,
-        wifi=wifi,
-        power=power,
-        meeting_room=meeting_room,
-        quiet=quiet,
-        amenity=amenity,
-        no_amenity=no_amenity,
-        price_hour=price_hour,
-        price_day=price_day,
-        price_room_hour=price_room_hour,
-        website=website,
-        phone=phone,
-        tag=tag,
-        note=note,
-    )
-    place = editing.new_place(fields, place_id)
+    given = changes(values)
+    kind, city = given.pop("kind"), given.pop("city")
+    place = editing.new_place(name, kind, city, given, place_id)
 
     def insert(catalogue: store.Catalogue) -> tuple[store.Catalogue, str]:
         existing = catalogue.get(place.id)
@@ -330,33 +140,8 @@ def show(ctx: typer.Context, ref: RefArgument, format: FormatOption = None) -> N
 
 
 @app.command()
-def edit(
-    ctx: typer.Context,
-    ref: RefArgument,
-    name: Annotated[str | None, typer.Option("--name", help="New name.")] = None,
-    kind: Kind = None,
-    city: City = None,
-    country: Country = None,
-    address: Address = None,
-    lat: Lat = None,
-    lon: Lon = None,
-    hours: Hours = None,
-    seats: Seats = None,
-    meeting_room_seats: RoomSeats = None,
-    wifi: Wifi = None,
-    power: Power = None,
-    meeting_room: MeetingRoom = None,
-    quiet: Quiet = None,
-    amenity: AmenityList = None,
-    no_amenity: NoAmenityList = None,
-    price_hour: PriceHour = None,
-    price_day: PriceDay = None,
-    price_room_hour: PriceRoom = None,
-    website: Website = None,
-    phone: Phone = None,
-    tag: Tags = None,
-    note: Note = None,
-) -> None:
+@field_options()
+def edit(ctx: typer.Context, ref: RefArgument, **values: Any) -> None:
     """Change a place's fields; with no field option, edit its TOML in $VISUAL/$EDITOR.
 
     The edited text is validated before anything is saved. An empty value ("") clears an
@@ -368,33 +153,9 @@ def edit(
     from nomadspot.cli import editor
 
     run = state(ctx)
-    fields = _fields(
-        name=name,
-        kind=kind,
-        city=city,
-        country=country,
-        address=address,
-        lat=lat,
-        lon=lon,
-        hours=hours,
-        seats=seats,
-        meeting_room_seats=meeting_room_seats,
-        wifi=wifi,
-        power=power,
-        meeting_room=meeting_room,
-        quiet=quiet,
-        amenity=amenity,
-        no_amenity=no_amenity,
-        price_hour=price_hour,
-        price_day=price_day,
-        price_room_hour=price_room_hour,
-        website=website,
-        phone=phone,
-        tag=tag,
-        note=note,
-    )
+    given = changes(values)
     path = run.catalogue_path
-    if fields.is_empty():
+    if editing.is_empty(given):
         editor.edit_in_editor(path, ref)
         return
 
@@ -402,7 +163,7 @@ def edit(
         from nomadspot import refs
 
         place = refs.resolve(ref, catalogue.places)
-        changed = editing.apply(place, fields)
+        changed = editing.apply(place, given)
         places = [changed if p.id == place.id else p for p in catalogue.places]
         return catalogue.with_places(places), place.id
 
@@ -465,10 +226,7 @@ def visit(
     ] = None,
     note: Annotated[str | None, typer.Option("--note", help="A note about this visit.")] = None,
     date: Annotated[
-        str | None,
-        typer.Option(
-            "--date", help="Day of the visit: 2026-11-20, 20/11/2026, hier (default: today)."
-        ),
+        str | None, typer.Option("--date", help="Day of the visit, YYYY-MM-DD (default: today).")
     ] = None,
 ) -> None:
     """Log a visit. Ratings and measured wifi raise a place in 'find'.
@@ -478,9 +236,11 @@ def visit(
     from nomadspot import clock, refs, store
     from nomadspot.codec import MAX_WIFI_MBPS
     from nomadspot.model import Visit
-    from nomadspot.timeparse import parse_day
 
-    day = parse_day(date, clock.today()) if date else clock.today()
+    try:
+        day = dt.date.fromisoformat(date) if date else clock.today()
+    except ValueError as error:
+        raise UsageError(f"--date {date!r} is not a date like 2026-11-20") from error
     if wifi_mbps is not None and not wifi_mbps <= MAX_WIFI_MBPS:  # also false for nan, inf
         raise UsageError(f"--wifi-mbps must be between 0 and {MAX_WIFI_MBPS:.0f}")
     entry = Visit(
@@ -542,21 +302,12 @@ def config(ctx: typer.Context) -> None:
     run = state(ctx)
     path = run.catalogue_path
     settings = run.config
-    catalogue_note = (
-        ""
-        if path.exists()
-        else "  (not created yet: read-only commands show the example catalogue)"
-    )
+    catalogue_note = run.catalogue_note()
     lines = [
         f"catalogue = {path}{catalogue_note}",
         f"config = {settings.path}{'' if settings.exists else '  (not found: built-in defaults)'}",
         f"cache = {cache_dir()}",
-        f"defaults.city = {settings.city or ''}",
-        f"defaults.country = {settings.country or 'FR'}",
-        f"defaults.people = {settings.people or 2}",
-        f"defaults.duration = {settings.duration or '1h'}",
-        f"defaults.needs = {', '.join(settings.needs)}",
-        f"defaults.format = {settings.format or 'table on a terminal, tsv in a pipe'}",
+        *settings.describe(),
     ]
     from nomadspot.ranking import DEFAULT_WEIGHTS, Weights
 

@@ -19,8 +19,8 @@ if TYPE_CHECKING:
     from nomadspot.model import Place
     from nomadspot.ranking import Ranking
 
-Format = Literal["table", "json", "csv", "tsv", "ids"]
-FORMATS: tuple[str, ...] = ("table", "json", "csv", "tsv", "ids")
+Format = Literal["table", "json", "csv", "tsv", "ids", "html", "ics"]
+FORMATS: tuple[str, ...] = ("table", "json", "csv", "tsv", "ids", "html", "ics")
 
 Week = Sequence[tuple[dt.date, str]]
 
@@ -67,6 +67,14 @@ def renderer_for(name: str | None, stream: TextIO | None = None) -> Renderer:
         from nomadspot.output.table import TableRenderer
 
         return TableRenderer(sink)
+    if fmt == "html":
+        from nomadspot.output.html import HtmlRenderer
+
+        return HtmlRenderer(sink)
+    if fmt == "ics":
+        from nomadspot.output.ics import IcsRenderer
+
+        return IcsRenderer(sink)
     from nomadspot.output import plain
 
     renderers: dict[str, Callable[[Sink], Renderer]] = {

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from nomadspot.fields import PLACE_FIELDS
 from nomadspot.output import Sink, Week
 from nomadspot.output.sanitize import neutralise
 from nomadspot.vocabulary import AMENITY_KEYS
@@ -39,6 +40,38 @@ def _number(value: float | None, suffix: str = "") -> str:
     if value is None:
         return ""
     return f"{value:g}{suffix}"
+
+
+def _coordinates_row(place: Place) -> tuple[str, str] | None:
+    return None if place.coordinates is None else ("coordinates", f"{place.lat}, {place.lon}")
+
+
+def _country_row(place: Place) -> tuple[str, str] | None:
+    return ("country", place.country or place.country_or_default)
+
+
+def _wifi_row(place: Place) -> tuple[str, str] | None:
+    speed = place.measured_wifi_mbps
+    return None if speed is None else ("wifi speed", _number(speed, " Mbps"))
+
+
+# Fields that ``show`` says its own way, at the place of the field in the declaration.
+_OWN_ROWS = {"lat": _coordinates_row, "country": _country_row, "wifi_mbps": _wifi_row}
+
+
+def _field_rows(place: Place) -> list[tuple[str, str]]:
+    """``show``'s rows for the declared fields, in their order; unknown ones left out."""
+    rows = []
+    for spec in PLACE_FIELDS:
+        own = _OWN_ROWS.get(spec.name)
+        row = own(place) if own is not None else None
+        if own is None and spec.label is not None:
+            value = getattr(place, spec.name)
+            if value is not None and value != ():
+                row = (spec.label, spec.type.show(value))
+        if row is not None:
+            rows.append(row)
+    return rows
 
 
 class TableRenderer:
@@ -77,27 +110,8 @@ class TableRenderer:
         table.add_column(style="bold")
         table.add_column(overflow="fold")
         table.add_row("name", text(place.name, "bold"))
-        fields: list[tuple[str, object]] = [
-            ("id", place.id),
-            ("kind", place.kind.value),
-            ("city", place.city),
-            ("country", place.country_or_default if place.country is None else place.country),
-            ("address", place.address),
-            ("coordinates", None if place.coordinates is None else f"{place.lat}, {place.lon}"),
-            ("opening hours", place.opening_hours),
-            ("hours (as given)", place.opening_hours_raw),
-            ("seats", place.seats),
-            ("meeting room seats", place.meeting_room_seats),
-            ("wifi speed", _number(place.measured_wifi_mbps, " Mbps") or None),
-            ("website", place.website),
-            ("phone", place.phone),
-            ("tags", ", ".join(place.tags) or None),
-            ("notes", place.notes),
-            ("source", place.source),
-        ]
-        for label, value in fields:
-            if value is not None:
-                table.add_row(label, text(value))
+        for label, value in _field_rows(place):
+            table.add_row(label, text(value))
         table.add_row("amenities", self._amenities(place))
         price = place.price
         if price is not None and not price.is_empty:
