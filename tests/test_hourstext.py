@@ -99,6 +99,13 @@ def test_comment_only_rules_are_stored_as_written_and_read_again_by_appointment(
     assert written.text == "hours unknown (call first)" and not written.by_appointment
 
 
+def test_show_says_by_appointment_for_the_days_it_holds() -> None:
+    monday = dt.date(2026, 11, 30)
+    days = dict(hours.week('Mo-Fr "sur rendez-vous"; Sa 10:00-12:00', "FR", monday))
+    assert days[monday] == "by appointment (sur rendez-vous)"
+    assert days[dt.date(2026, 12, 5)] == "10:00–12:00"
+
+
 def test_a_timed_rule_with_a_comment_stays_open() -> None:
     tuesday = dt.datetime(2026, 12, 1, 10, 0)
     check = hours.check('Mo-Fr 09:00-17:00 "sur rendez-vous"', "FR", tuesday, tuesday + HOUR)
