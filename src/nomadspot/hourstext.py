@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from nomadspot.errors import UsageError
 
@@ -121,9 +122,12 @@ _DAYS_THEN_MORE = re.compile(rf"^(?P<days>{_DAYS})(?P<rest>\s+\S.*)$", re.IGNORE
 _DAY_NAME = re.compile(r"[a-z]{2}", re.IGNORECASE)
 # Outside quotes: a rule separator, or a comma followed by a space (the grammar's
 # "additional rule" separator when what follows is a new selector).
-_SEPARATOR = re.compile(r"\s*(?:;|\|\|)\s*|\s*,\s+")
-_QUOTED = re.compile(r'"[^"]*"')
 _COMMENT_ONLY = re.compile(rf'^(?:(?P<days>{_DAYS})\s+)?(?P<comment>"[^"]*")$')
+
+
+_PIECE_OR_SEPARATOR = re.compile(
+    r'(?P<quoted>"[^"]*")|(?P<separator>\s*(?:;|\|\|)\s*|\s*,\s+)|(?P<text>[^";|,]+|.)', re.DOTALL
+)
 
 
 def _split(expression: str) -> tuple[list[str], list[str]]:
@@ -131,24 +135,15 @@ def _split(expression: str) -> tuple[list[str], list[str]]:
     splitting inside a quoted comment."""
     pieces: list[str] = []
     separators: list[str] = []
-    current = ""
-    position = 0
-    while position < len(expression):
-        quoted = _QUOTED.match(expression, position)
-        if quoted:
-            current += quoted.group()
-            position = quoted.end()
-            continue
-        separator = _SEPARATOR.match(expression, position)
-        if separator and separator.group():
-            pieces.append(current)
-            separators.append(separator.group())
-            current = ""
-            position = separator.end()
-            continue
-        current += expression[position]
-        position += 1
-    pieces.append(current)
+    current: list[str] = []
+    for match in _PIECE_OR_SEPARATOR.finditer(expression):
+        if match.lastgroup == "separator":
+            pieces.append("".join(current))
+            separators.append(match.group())
+            current = []
+        else:
+            current.append(match.group())
+    pieces.append("".join(current))
     return pieces, separators
 
 
@@ -187,9 +182,12 @@ def _unglued(value: str) -> str:
     return "".join(part if part.startswith('"') else _GLUED_RULE.sub(", ", part) for part in parts)
 
 
+@lru_cache(maxsize=10_000)
 def as_meant(value: str) -> Reading:
     """``value`` read as its mapper plainly meant (see the module docstring); an
     expression with nothing to fix comes back unchanged (``fixed`` False)."""
+    if "," not in value and '"' not in value:  # most values: nothing to read otherwise
+        return Reading(value, value, (), value)
     pieces, separators = _split(_unglued(value))
     # Right to left: a days-only piece joins the next when that one starts with days and
     # goes on, or is itself a days-only piece that joins on.
