@@ -77,12 +77,12 @@ def _find(tz: str, now: str, *args: str, tmp_path: Path) -> subprocess.Completed
 
 
 def test_open_now_on_a_laptop_set_to_tokyo_asks_paris_at_paris_time(tmp_path: Path) -> None:
-    """Tuesday 04:47 in Tokyo is Monday 20:47 in Paris: closed (before: open at 04:47)."""
-    closed = _find("Asia/Tokyo", "2026-11-24T04:47", "--open-now", tmp_path=tmp_path)
-    assert closed.returncode == 1, closed.stderr
+    """Tuesday 12:47 in Tokyo is Tuesday 04:47 in Paris: closed (it was "open", read as
+    12:47 on the café's clock); Tuesday 01:30 in Tokyo is Monday 17:30 in Paris: open."""
+    closed = _find("Asia/Tokyo", "2026-11-24T12:47", "--open-now", tmp_path=tmp_path)
+    assert closed.returncode == 1, closed.stdout
     assert "closed during the meeting" in closed.stderr
-    # Tuesday 17:30 in Tokyo is 09:30 in Paris: open.
-    opened = _find("Asia/Tokyo", "2026-11-24T17:30", "--open-now", tmp_path=tmp_path)
+    opened = _find("Asia/Tokyo", "2026-11-24T01:30", "--open-now", tmp_path=tmp_path)
     assert opened.returncode == 0, opened.stderr
     assert json.loads(opened.stdout)["results"][0]["open"] is True
 
