@@ -12,7 +12,7 @@ nomadspot() { .venv/bin/nomadspot --catalogue "$work/catalogue.toml" "$@"; }
 
 nomadspot import "$census" --map name=NOM_TL --map city=NOMCOM --map address=ADRESSE \
     --map lat=LAT --map lon=LONG --map website=WEB --map kind=TYPO --kind tiers_lieu
-NOMADSPOT_NOW=2026-11-23T09:00 nomadspot find --near Lyon --near Vienne --near Grenoble \
+NOMADSPOT_NOW=2026-11-23T09:00+01:00 nomadspot find --near Lyon --near Vienne --near Grenoble \
     --wifi --people 3 --at "mardi 10h" --for 2h --format html > "$work/find.html"
 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
     --disable-background-networking --disable-component-update --disable-sync \

@@ -40,7 +40,7 @@ def chromium() -> str:
     return path
 
 
-def _run(page: Path, *flags: str) -> str:
+def _run(page: Path, *flags: str) -> subprocess.CompletedProcess[str]:
     with tempfile.TemporaryDirectory(prefix="nomadspot-chromium-") as profile:
         done = subprocess.run(
             [chromium(), *FLAGS, f"--user-data-dir={profile}", *flags, page.resolve().as_uri()],
@@ -50,12 +50,19 @@ def _run(page: Path, *flags: str) -> str:
             check=False,
         )
     assert done.returncode == 0, done.stderr[-2000:]
-    return done.stdout
+    return done
 
 
 def rendered_dom(page: Path) -> str:
     """The document as it stands once the page's scripts ran."""
-    return _run(page, "--dump-dom")
+    return _run(page, "--dump-dom").stdout
+
+
+def console(page: Path) -> list[str]:
+    """What the page said on the browser's console: its errors, and the scripts or
+    styles its Content-Security-Policy refused."""
+    done = _run(page, "--dump-dom", "--enable-logging=stderr", "--v=0")
+    return [line for line in done.stderr.splitlines() if ":CONSOLE" in line]
 
 
 def screenshot(page: Path, picture: Path, width: int = 1200, height: int = 900) -> Path:

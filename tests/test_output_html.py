@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import tomli_w
 
-from .browser_support import rendered_dom, screenshot
+from .browser_support import console, rendered_dom, screenshot
 from .conftest import Cli
 
 HOSTILE = '<script>alert(1)</script><b id="pwned">x</b>\u2028&amp;'
@@ -253,12 +253,14 @@ def test_find_page_in_a_real_browser(cli: Cli, catalogue_path: Path, tmp_path: P
     assert [m["title"] for m in markers if m["text"] == "1"] == [
         f"1. {ranking['results'][0]['name']}"
     ]
+    assert [m["text"] for m in dom.find("div", "ns-place-best")] == ["1"]
     labels = [e["text"] for e in dom.find("span", "ns-participant-label")]
     assert labels == [p["label"] for p in ranking["query"]["near"]]
     assert len(table_rows(dom)) == len(ranking["results"])
     assert not dom.by_id("pwned")  # the hostile name stayed text, in the table and the map
     assert any(HOSTILE in m.get("title", "") for m in markers)
     assert dom.find("div", "leaflet-control-attribution")
+    assert console(path) == []  # no error, nothing the page's own policy refused
 
     picture = screenshot(path, tmp_path / "find.png")
     colours = _colours(picture)
@@ -274,6 +276,7 @@ def test_list_page_in_a_real_browser(cli: Cli, catalogue_path: Path, tmp_path: P
     dom = Page(rendered_dom(path))
     assert sorted(int(m["text"]) for m in dom.find("div", "ns-place")) == [1, 2, 3, 4]
     assert not dom.find("div", "ns-participant")
+    assert not dom.find("div", "ns-place-best")  # a list has no best place
     assert len(table_rows(dom)) == len(PLACES)
 
 

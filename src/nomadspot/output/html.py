@@ -92,7 +92,13 @@ def find_page(data: Json) -> str:
     return page(
         "nomadspot: where to meet",
         _find_summary(query, data),
-        {"places": markers, "participants": participants, "tiles": TILES, "focus": MAP_FOCUS},
+        {
+            "places": markers,
+            "participants": participants,
+            "tiles": TILES,
+            "focus": MAP_FOCUS,
+            "ranked": True,
+        },
         body,
     )
 
@@ -187,9 +193,15 @@ def list_page(places: Sequence[Json], title: str | None = None) -> str:
     count = len(places)
     summary = f"{count} place{'s' if count != 1 else ''}"
     return page(
-        f"nomadspot: {title}" if title else f"nomadspot: {summary}",
+        f"nomadspot: {title}" if title else "nomadspot: places",
         summary,
-        {"places": markers, "participants": [], "tiles": TILES, "focus": len(markers)},
+        {
+            "places": markers,
+            "participants": [],
+            "tiles": TILES,
+            "focus": len(markers),
+            "ranked": False,
+        },
         _table(header, rows, numeric={"#", "seats"}),
     )
 

@@ -64,7 +64,7 @@
     var size = major ? 28 : 12;
     var icon = L.divIcon({
       className: "ns-place" + (major ? "" : " ns-place-minor") +
-        (place.number === 1 ? " ns-place-best" : ""),
+        (data.ranked && place.number === 1 ? " ns-place-best" : ""),
       html: element("span", "ns-place-number", major ? String(place.number) : ""),
       iconSize: [size, size],
       iconAnchor: [size / 2, size / 2]
