@@ -110,10 +110,13 @@ def test_add_refuses_a_duplicate_id(cli: Cli, catalogue_path: Path) -> None:
         (["--kind", "cafe", "--city", "Lyon", "--seats", "9999999"], "--seats must be between"),
         (
             ["--kind", "cafe", "--city", "Lyon", "--price-hour", "1e300"],
-            "--price-hour must be an amount between 0 and 1000000000",
+            "--price-hour must be an amount such as",
         ),
         (["--kind", "cafe", "--city", "Lyon", "--price-day", "nan"], "--price-day"),
-        (["--kind", "cafe", "--city", "Lyon", "--price-day", "inf"], "--price-day must be"),
+        (
+            ["--kind", "cafe", "--city", "Lyon", "--price-day", "inf"],
+            "--price-day must be an amount such as",
+        ),
         (["--kind", "cafe"], "Missing option '--city'"),
         (["--kind", "cafe", "--city", "Lyon", "--bogus"], "No such option: --bogus"),
     ],

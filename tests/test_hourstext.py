@@ -31,6 +31,8 @@ SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "opening-hour
         ("Mo-Fr 10:00-18:00, Sa, Su 10:00-13:00", "Mo-Fr 10:00-18:00, Sa,Su 10:00-13:00"),
         ("Mo-Sa 08:00-20:00; Su, PH off", "Mo-Sa 08:00-20:00; Su,PH off"),
         ("Mo-Fr 06:00-22:00; Sa, Su, Ph off", "Mo-Fr 06:00-22:00; Sa,Su,PH off"),
+        ("Tu-Fr 07:30-23:00,Sa-Su 09:00-23:00", "Tu-Fr 07:30-23:00, Sa-Su 09:00-23:00"),
+        ("Mo-Fr 08:00-18:00,Sa, Su 10:00-12:00", "Mo-Fr 08:00-18:00, Sa,Su 10:00-12:00"),
         (
             'Mo-Fr 09:00-12:00 "a, b"; Sa, Su 10:00-12:00',
             'Mo-Fr 09:00-12:00 "a, b"; Sa,Su 10:00-12:00',
@@ -48,6 +50,8 @@ def test_a_weekday_list_split_by_comma_space_is_one_list(written: str, meant: st
     "written",
     [
         "Mo-Fr 08:00-12:00, 14:00-18:00",  # a list of times: the grammar reads it right
+        "Mo-Fr 08:00-12:00,14:00-18:00",
+        'Mo-Fr 08:00-12:00 "10:00,Sa"',
         "Mo 10:00-12:00, Tu 14:00-18:00",  # two real rules
         "Mo, Tu",  # days alone either way: all day both readings
         "Mo-Fr 08:30-18:00; PH off",
@@ -80,6 +84,26 @@ def test_a_comment_only_rule_is_by_appointment_never_open(expression: str) -> No
     assert check.state == "unknown" and check.by_appointment
     assert check.text.startswith("by appointment (")
     assert as_meant(expression).warning.endswith("(by appointment)")
+
+
+def test_comment_only_rules_are_stored_as_written_and_read_again_by_appointment() -> None:
+    """What import and ``--hours`` store keeps the mapper's comment-only rule, so it is
+    by appointment when read again; a rule the mapper wrote ``unknown`` stays unknown."""
+    reading = as_meant('Mo, Th 10:00-12:00; Fr "on appointment"')
+    assert reading.tidied == 'Mo,Th 10:00-12:00; Fr "on appointment"'
+    assert reading.expression == 'Mo,Th 10:00-12:00; Fr unknown "on appointment"'
+    assert hours.from_user('Mo-Fr "on appointment"') == 'Mo-Fr "on appointment"'
+    friday = dt.datetime(2026, 12, 4, 10, 0)
+    assert hours.check(reading.tidied, "FR", friday, friday + HOUR).by_appointment
+    written = hours.check('Fr unknown "call first"', "FR", friday, friday + HOUR)
+    assert written.text == "hours unknown (call first)" and not written.by_appointment
+
+
+def test_show_says_by_appointment_for_the_days_it_holds() -> None:
+    monday = dt.date(2026, 11, 30)
+    days = dict(hours.week('Mo-Fr "sur rendez-vous"; Sa 10:00-12:00', "FR", monday))
+    assert days[monday] == "by appointment (sur rendez-vous)"
+    assert days[dt.date(2026, 12, 5)] == "10:00–12:00"
 
 
 def test_a_timed_rule_with_a_comment_stays_open() -> None:

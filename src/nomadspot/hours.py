@@ -149,7 +149,7 @@ def from_user(text: str) -> str:
 
     problem = validate(text)
     if problem is None:
-        return as_meant(text).expression
+        return as_meant(text).tidied
     try:
         french = from_french(text)
     except UsageError:
@@ -525,13 +525,14 @@ def _is_holiday(country: str | None, day: dt.date) -> bool:
     return state == "open"
 
 
-def _day_text(parsed: OpeningHours, day: dt.date) -> str:
+def _day_text(parsed: OpeningHours, day: dt.date, appointments: frozenset[str]) -> str:
     begin = dt.datetime.combine(day, dt.time(0))
     spans = _intervals(parsed, begin, begin + _DAY)
     if len(spans) == 1 and spans[0][2] == "open":
         return _with_comments("open 24 hours", [spans[0][3]])
     if len(spans) == 1 and spans[0][2] == "unknown":
-        return _with_comments("unknown", [spans[0][3]])
+        what = "by appointment" if spans[0][3] in appointments else "unknown"
+        return _with_comments(what, [spans[0][3]])
     parts = []
     for opens, closes, state, comment in spans:
         if state == "closed":
@@ -556,15 +557,17 @@ def week(
     """The hours of the seven days from ``start``: ``"08:30–18:00"``, ``"closed"``,
     ``"08:00–12:00, 14:00–18:00"``, ``"open 24 hours"``, ``"unknown"``, with public holidays
     of ``country`` applied and marked ``" (public holiday)"``. An expression that does not
-    parse gives ``"hours unknown (does not parse)"`` each day."""
+    parse gives ``"hours unknown (does not parse)"`` each day; a comment-only rule gives
+    ``"by appointment (...)"``."""
     country = country.upper() if country else None
     parsed = _parse(expression, country, coords)
+    appointments = frozenset(as_meant(expression).appointments)
     days = [start + dt.timedelta(days=offset) for offset in range(7)]
     found: list[tuple[dt.date, str]] = []
     for day in days:
         text = None
         if parsed is not None:
-            text = _guard(partial(_day_text, parsed, day))
+            text = _guard(partial(_day_text, parsed, day, appointments))
         if text is None:
             text = HOURS_UNKNOWN + (" (does not parse)" if parsed is None else "")
         if _is_holiday(country, day):

@@ -7,7 +7,9 @@ Two readings, both pure text work (``hours`` checks that the result parses):
   open all day, then ``Th 11:30-22:00``. Nobody means that (``Mo 00:00-24:00`` says it);
   the mapper meant one weekday list, ``Mo,Th 11:30-22:00``. A days-only piece is joined to
   the next piece when that one starts with days too and goes on (times, ``off``, a
-  comment); nothing else is touched. A rule that holds only a comment
+  comment). A rule glued to the time before it, ``07:30-23:00,Sa-Su 09:00-23:00``, which
+  the grammar refuses, gets the space of the grammar's additional rule (``, Sa-Su``).
+  Nothing else is touched. A rule that holds only a comment
   (``Mo-Fr "on appointment"``, ``"sur rendez-vous"``) is read as opening_hours.js reads
   it, ``unknown`` with that comment (the Rust parser reads it "open"): by appointment.
 - ``from_french``: ``lun-ven 8h-19h``, ``mar-sam 9h-12h30 14h-19h``,
@@ -20,6 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from nomadspot.errors import UsageError
 
@@ -33,13 +36,16 @@ FRENCH_FORMS = (
 
 @dataclass(frozen=True, slots=True)
 class Reading:
-    """An opening_hours value as meant: ``expression`` is what to evaluate (and store),
-    ``fixed`` whether it differs from the value as written, ``appointments`` the comments
-    of the rules that hold only a comment (now ``unknown "..."``: by appointment)."""
+    """An opening_hours value as meant: ``expression`` is what to evaluate, ``tidied``
+    what to store (the weekday lists joined, the mapper's comment-only rules kept as
+    written, so that they still say "by appointment" when read again), ``fixed`` whether
+    the reading differs from the value as written, ``appointments`` the comments of the
+    rules that hold only a comment (evaluated ``unknown "..."``: by appointment)."""
 
     original: str
     expression: str
     appointments: tuple[str, ...] = ()
+    tidied: str = ""
 
     @property
     def fixed(self) -> bool:
@@ -49,6 +55,8 @@ class Reading:
     def warning(self) -> str:
         """What ``check`` says of a value read with a fix-up."""
         why = " (by appointment)" if self.appointments else ""
+        if self.tidied != self.original:
+            return f"read as `{self.tidied}`{why}"
         return f"read as `{self.expression}`{why}"
 
 
@@ -114,9 +122,12 @@ _DAYS_THEN_MORE = re.compile(rf"^(?P<days>{_DAYS})(?P<rest>\s+\S.*)$", re.IGNORE
 _DAY_NAME = re.compile(r"[a-z]{2}", re.IGNORECASE)
 # Outside quotes: a rule separator, or a comma followed by a space (the grammar's
 # "additional rule" separator when what follows is a new selector).
-_SEPARATOR = re.compile(r"\s*(?:;|\|\|)\s*|\s*,\s+")
-_QUOTED = re.compile(r'"[^"]*"')
 _COMMENT_ONLY = re.compile(rf'^(?:(?P<days>{_DAYS})\s+)?(?P<comment>"[^"]*")$')
+
+
+_PIECE_OR_SEPARATOR = re.compile(
+    r'(?P<quoted>"[^"]*")|(?P<separator>\s*(?:;|\|\|)\s*|\s*,\s+)|(?P<text>[^";|,]+|.)', re.DOTALL
+)
 
 
 def _split(expression: str) -> tuple[list[str], list[str]]:
@@ -124,24 +135,15 @@ def _split(expression: str) -> tuple[list[str], list[str]]:
     splitting inside a quoted comment."""
     pieces: list[str] = []
     separators: list[str] = []
-    current = ""
-    position = 0
-    while position < len(expression):
-        quoted = _QUOTED.match(expression, position)
-        if quoted:
-            current += quoted.group()
-            position = quoted.end()
-            continue
-        separator = _SEPARATOR.match(expression, position)
-        if separator and separator.group():
-            pieces.append(current)
-            separators.append(separator.group())
-            current = ""
-            position = separator.end()
-            continue
-        current += expression[position]
-        position += 1
-    pieces.append(current)
+    current: list[str] = []
+    for match in _PIECE_OR_SEPARATOR.finditer(expression):
+        if match.lastgroup == "separator":
+            pieces.append("".join(current))
+            separators.append(match.group())
+            current = []
+        else:
+            current.append(match.group())
+    pieces.append("".join(current))
     return pieces, separators
 
 
@@ -168,10 +170,25 @@ def _joined_piece(piece: str) -> str:
     return _days(match.group("days")) + match.group("rest") if match else piece
 
 
+_GLUED_RULE = re.compile(rf"(?<=\d\d:\d\d),(?={_WDAY}\b|PH\b|SH\b)")
+
+
+def _unglued(value: str) -> str:
+    """``Tu-Fr 07:30-23:00,Sa-Su 09:00-23:00`` (which the grammar refuses) with the space
+    that makes the comma the grammar's "additional rule": outside quotes only."""
+    if "," not in value:
+        return value
+    parts = re.split(r'("[^"]*")', value)
+    return "".join(part if part.startswith('"') else _GLUED_RULE.sub(", ", part) for part in parts)
+
+
+@lru_cache(maxsize=10_000)
 def as_meant(value: str) -> Reading:
     """``value`` read as its mapper plainly meant (see the module docstring); an
     expression with nothing to fix comes back unchanged (``fixed`` False)."""
-    pieces, separators = _split(value)
+    if "," not in value and '"' not in value:  # most values: nothing to read otherwise
+        return Reading(value, value, (), value)
+    pieces, separators = _split(_unglued(value))
     # Right to left: a days-only piece joins the next when that one starts with days and
     # goes on, or is itself a days-only piece that joins on.
     joins = [False] * len(separators)
@@ -184,16 +201,20 @@ def as_meant(value: str) -> Reading:
         ):
             joins[index] = True
     appointments: list[str] = []
+    meant = _rejoined([_appointment(piece, appointments) for piece in pieces], separators, joins)
+    return Reading(value, meant, tuple(appointments), _rejoined(pieces, separators, joins))
+
+
+def _rejoined(pieces: list[str], separators: list[str], joins: list[bool]) -> str:
     text = ""
-    for index, written in enumerate(pieces):
-        piece = _appointment(written, appointments)
+    for index, piece in enumerate(pieces):
         if index and joins[index - 1]:
             text += _joined_piece(piece.strip())
         else:
             text += _days(piece) if index < len(joins) and joins[index] else piece
         if index < len(separators):
             text += "," if joins[index] else separators[index]
-    return Reading(value, text, tuple(appointments))
+    return text
 
 
 def _appointment(piece: str, found: list[str]) -> str:

@@ -82,5 +82,21 @@ def local_time(moment: dt.datetime, zone: dt.tzinfo | None) -> dt.datetime:
 def place_zone(place: Place) -> dt.tzinfo | None:
     """The place's time zone: its country's only zone in the tz database, else the
     gazetteer's answer for its coordinates when the index is built; None when unknown."""
-    zone = zone_of(place.country_or_default, place.coordinates)
+    country = place.country_or_default
+    zone = _only_zone(country.upper()) or zone_of(country, place.coordinates)
     return zone if isinstance(zone, dt.tzinfo) else None
+
+
+@lru_cache(maxsize=512)
+def _only_zone(country: str) -> dt.tzinfo | None:
+    """The country's zone when it has only one (asked once per country: ``find`` asks it
+    for every place)."""
+    zones = country_zones().get(country, ())
+    if len(zones) != 1:
+        return None
+    try:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(zones[0])
+    except Exception:  # a zone missing from the system's database
+        return None

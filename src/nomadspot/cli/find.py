@@ -117,13 +117,12 @@ def find(
         ),
     ] = None,
     budget: Annotated[
-        float | None,
+        str | None,
         typer.Option(
             "--budget",
             help="Most the meeting may cost in all (room, or what each person "
-            "orders or pays for a day pass).",
+            "orders or pays for a day pass): 40, 40,5, 40 €.",
             metavar="AMOUNT",
-            min=0,
             rich_help_panel=NEEDS_PANEL,
         ),
     ] = None,
@@ -183,6 +182,7 @@ def find(
     import dataclasses
 
     from nomadspot import clock, gcpause, planning, ranking
+    from nomadspot.amounts import parse_amount
 
     run = state(ctx)
     renderer = run.renderer(format)
@@ -209,7 +209,7 @@ def find(
         at=at,
         duration=duration,
         open_now=open_now,
-        budget=budget,
+        budget=None if budget is None else parse_amount(budget, "--budget"),
         strict=strict,
         defaults={
             "city": settings.city,

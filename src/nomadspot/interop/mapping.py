@@ -192,9 +192,9 @@ class Hours:
         from nomadspot.hours import as_meant
 
         for candidate in dict.fromkeys((text, tidy_hours(text))):
-            meant = as_meant(candidate).expression
-            if self.valid(meant):
-                return meant
+            meant = as_meant(candidate)
+            if self.valid(meant.expression):
+                return meant.tidied
         return None
 
 
