@@ -138,10 +138,23 @@ def complete_ref(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     if catalogue is None:
         return []
     return [
-        (place.id, f"{place.name}, {place.city}")
+        (place.id, completion_help(f"{place.name}, {place.city}"))
         for place in catalogue.places
         if place.id.startswith(incomplete)
     ]
+
+
+def completion_help(text: str) -> str:
+    """Data as a completion menu shows it: control characters escaped, and for zsh (whose
+    menu text Typer renders as rich markup) the markup escaped, so it shows as typed."""
+    from nomadspot.output.sanitize import neutralise
+
+    text = neutralise(text)
+    if os.environ.get("_NOMADSPOT_COMPLETE", "").endswith("_zsh"):
+        from rich.markup import escape
+
+        text = escape(text)
+    return text
 
 
 def complete_city(ctx: typer.Context, incomplete: str) -> list[str]:

@@ -41,6 +41,14 @@ class Sink:
         isatty = getattr(self.stream, "isatty", None)
         self.is_terminal = bool(isatty and isatty())
 
+    @property
+    def styled(self) -> bool:
+        """Whether styles (colour, bold) may be written: a terminal, and no ``NO_COLOR``
+        (https://no-color.org: any non-empty value)."""
+        import os
+
+        return self.is_terminal and not os.environ.get("NO_COLOR")
+
     def write(self, text: str) -> None:
         if self.is_terminal:
             from nomadspot.output.sanitize import neutralise_stream

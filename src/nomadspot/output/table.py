@@ -4,7 +4,6 @@ never reach the terminal."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -44,13 +43,13 @@ def _number(value: float | None, suffix: str = "") -> str:
 class TableRenderer:
     def __init__(self, sink: Sink) -> None:
         self.sink = sink
-        # Off a terminal rich writes no escape sequences; NO_COLOR keeps styles but no colour.
+        # Off a terminal or with NO_COLOR, no style at all: no colour, no bold, no escape.
         self.console = Console(
             file=sink.stream,
             highlight=False,
             markup=False,
             emoji=False,
-            no_color=bool(os.environ.get("NO_COLOR")),
+            color_system="auto" if sink.styled else None,
         )
 
     def places(self, places: Sequence[Place]) -> None:
