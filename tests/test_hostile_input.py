@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import io
 import json
+import math
 import os
 import re
 import shlex
@@ -1012,6 +1013,12 @@ mode = os.environ.get("FAKE_EDITOR_MODE", "seats")
 text = open(draft, encoding="utf-8").read()
 if mode == "seats":
     text = text.replace('city = "Lyon"', 'city = "Lyon"\\nseats = 12')
+elif mode == "rename":
+    text = text.replace('name = "A"', 'name = "B"')
+elif mode == "type only":
+    text = text.replace("x_flag = true", "x_flag = 1")
+elif mode == "untouched":
+    pass
 elif mode == "fail":
     sys.exit(1)
 elif mode == "killed":
@@ -1191,3 +1198,43 @@ def test_no_color_writes_no_style_on_a_real_terminal(
         code, seen = run_in_pty(*args)
         assert code in (0, 1), seen
         assert "\x1b" not in seen, (args, seen[:300])
+
+
+# --- $EDITOR: changes as the file shows them (issue 13.11) -----------------------------------
+
+
+def catalogue_with_unknown_keys(path: Path) -> None:
+    """One place whose unknown keys hold a NaN and a boolean, as a hand edit may leave."""
+    place = Place(
+        id="a-lyon",
+        name="A",
+        kind=Kind.CAFE,
+        city="Lyon",
+        extra={"x_score": float("nan"), "x_flag": True},
+    )
+    store.save(path, store.Catalogue((place,), {}, path))
+
+
+def test_a_nan_in_an_unknown_key_does_not_block_editing(
+    cli: Cli, catalogue_path: Path, editor: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    catalogue_with_unknown_keys(catalogue_path)
+    monkeypatch.setenv("FAKE_EDITOR_MODE", "rename")
+    result = cli("edit", "a-lyon")
+    assert "Updated a-lyon" in result.stderr
+    (place,) = read_places(catalogue_path)
+    assert place.name == "B" and math.isnan(place.extra["x_score"])
+    monkeypatch.setenv("FAKE_EDITOR_MODE", "untouched")
+    assert cli("edit", "a-lyon").stderr == "No change.\n"
+
+
+def test_a_change_of_type_only_is_a_change(
+    cli: Cli, catalogue_path: Path, editor: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``true`` to ``1`` is equal in Python (True == 1) but not in the file."""
+    catalogue_with_unknown_keys(catalogue_path)
+    monkeypatch.setenv("FAKE_EDITOR_MODE", "type only")
+    result = cli("edit", "a-lyon")
+    assert "Updated a-lyon" in result.stderr
+    value = read_places(catalogue_path)[0].extra["x_flag"]
+    assert value == 1 and not isinstance(value, bool)
