@@ -4,6 +4,7 @@ app, so help, completion and suggestions for a mistyped command still see every 
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -270,3 +271,82 @@ def test_every_dependency_is_pinned_below_its_next_breaking_release() -> None:
         assert as_tuple[0] <= installed < as_tuple[1], (requirement, version(name))
         zero_major = as_tuple[1][0] == 0
         assert len(as_tuple[1]) == (2 if zero_major else 1), f"{requirement}: next major/minor"
+
+
+# --- help that reads like a man page (issue 18.1), through a real process --------------------
+
+PLACEHOLDER = re.compile(
+    r"<(bool|str|int|float|list\[|path|int range|float range)|\[x[<>]=|\{\w+\}"
+)
+
+
+def help_of(*args: str, columns: int) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "nomadspot", *args, "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "COLUMNS": str(columns), "TERM": "xterm-256color"},
+    )
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    return done.stdout
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+@pytest.mark.parametrize("command", ["", *COMMAND_MODULES])
+def test_help_fits_and_shows_meanings_not_types(command: str, columns: int) -> None:
+    text = help_of(*([command] if command else []), columns=columns)
+    assert max(len(line) for line in text.splitlines()) <= min(columns, 80)
+    assert not PLACEHOLDER.search(text), PLACEHOLDER.search(text)
+    assert "\x1b" not in text
+    assert "\nExamples:\n  nomadspot " in text
+    for flag in ("--help", "--wifi", "--explain", "--dry-run", "--yes", "--examples"):
+        for line in text.splitlines():
+            assert not re.search(rf"{flag} [A-Z<]", line), line  # a flag takes no value
+
+
+def test_find_help_puts_where_needs_when_first_and_output_options_last() -> None:
+    text = help_of("find", columns=80)
+    order = [text.index(title) for title in ("Where:", "needs:", "When:", "Options:")]
+    assert order == sorted(order)
+    for option in ("--strict", "--limit N", "--explain", "--format FORMAT"):
+        assert text.index(option) > text.index("Options:"), option
+    for metavar in ("--city CITY", "--near WHERE", "--radius KM", "--kind KIND", "--people N"):
+        assert metavar in text
+    assert "--at WHEN" in text and "--for DURATION" in text and "--budget AMOUNT" in text
+
+
+def test_add_help_gives_descriptions_a_readable_column() -> None:
+    """Once squeezed into 13 characters, a word or two a line."""
+    lines = help_of("add", columns=80).splitlines()
+    described = [line for line in lines if re.match(r"  --\S+( \S+)?  +\S", line)]
+    starts = {re.match(r"  --\S+( \S+)?  +", line).end() for line in described}  # type: ignore[union-attr]
+    assert len(described) > 15 and max(starts) <= 32, starts
+    assert any("Kind: cafe, coworking, pepiniere, hotel_lobby" in line for line in lines)
+    assert "--wifi / --no-wifi" in "\n".join(lines)
+
+
+def test_help_wraps_paragraphs_as_paragraphs() -> None:
+    """A docstring's line breaks are not the help's: a line of prose ends only where the
+    next word would not fit, and no line is padded with spaces."""
+    for command in ("find", "check", "import", "edit"):
+        lines = help_of(command, columns=80).splitlines()
+        assert all(line == line.rstrip() for line in lines), command
+        prose = lines[1 : next(i for i, line in enumerate(lines) if line.endswith(":"))]
+        assert prose, command
+        for line, following in zip(prose, prose[1:], strict=False):
+            if line.strip() and following.strip():
+                assert len(line) + 1 + len(following.split()[0]) > 78, (command, line)
+
+
+def test_a_usage_error_points_to_the_command_s_own_help(cli: Cli) -> None:
+    result = cli("find", "--frobnicate", code=2)
+    assert result.stderr.splitlines()[-1] == "hint: see 'nomadspot find --help'"
+    result = cli("add", code=2)
+    assert result.stderr.splitlines()[-1] == "hint: see 'nomadspot add --help'"
+
+
+def test_plain_nomadspot_shows_the_help_on_stderr(cli: Cli) -> None:
+    result = cli(code=2)
+    assert result.stdout == "" and result.stderr.startswith("Usage: nomadspot")
