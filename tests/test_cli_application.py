@@ -3,6 +3,7 @@ app, so help, completion and suggestions for a mistyped command still see every 
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -335,7 +336,7 @@ def test_help_wraps_paragraphs_as_paragraphs() -> None:
         assert all(line == line.rstrip() for line in lines), command
         prose = lines[1 : next(i for i, line in enumerate(lines) if line.endswith(":"))]
         assert prose, command
-        for line, following in zip(prose, prose[1:], strict=False):
+        for line, following in itertools.pairwise(prose):
             if line.strip() and following.strip():
                 assert len(line) + 1 + len(following.split()[0]) > 78, (command, line)
 
