@@ -146,7 +146,7 @@ def test_help_names_every_flag_of_the_spec(cli: Cli) -> None:
         "--format",
     ):
         assert flag in text, flag
-    assert "Example: nomadspot find" in text
+    assert "Examples: nomadspot find" in text
 
 
 # --- the JSON output -----------------------------------------------------------------------
@@ -1078,7 +1078,7 @@ def test_config_country_and_format(cli: Cli, catalogue_path: Path) -> None:
         ('[defaults]\nneeds = ["teleporter"]\n', "[defaults] needs"),
         ('[defaults]\ncountry = "France"\n', "[defaults] country"),
         ("[weights]\nbogus = 1\n", "'bogus' is not a weight"),
-        ("[weights]\nrating = -1\n", "rating must be a number of at least 0"),
+        ("[weights]\nrating = -1\n", "[weights] rating must be a number from 0 to 100"),
         ("[defaults]\npeople = 0\n", "people must be a whole number"),
     ],
 )
