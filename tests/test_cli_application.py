@@ -88,7 +88,7 @@ try:
     main()
 except SystemExit:
     pass
-names = [name for name in sys.modules if name.startswith(("nomadspot", "pydantic"))]
+names = [n for n in sys.modules if n.startswith(("nomadspot", "pydantic", "rich", "pygments"))]
 print(" ".join(sorted(names)), file=sys.stderr)
 """
 
@@ -120,6 +120,15 @@ def test_options_given_as_text_or_left_out_cost_no_pydantic(catalogue_path: Path
     assert not {name for name in quiet if name.startswith("pydantic")}
     # A number still goes through Typer, which checks it.
     assert "pydantic" in imported_by("find", "--people", "3", "--format", "json")
+
+
+@pytest.mark.parametrize("args", [["--help"], ["find", "--help"], ["add", "--help"]])
+def test_help_imports_neither_rich_nor_pydantic(args: list[str]) -> None:
+    """Help is plain text: no rich Markdown, pygments or pydantic on its path (about 100 ms
+    of Typer's rich help; the benchmark's '--help' row holds the goal)."""
+    imported = imported_by(*args)
+    assert "nomadspot.cli.help" in imported
+    assert not {name.split(".")[0] for name in imported} & {"rich", "pygments", "pydantic"}
 
 
 def test_help_lists_the_commands_in_order_whatever_was_imported_first() -> None:
