@@ -122,13 +122,14 @@ def state(ctx: typer.Context) -> State:
 
 
 def _completion_catalogue(ctx: typer.Context) -> Catalogue | None:
+    """The catalogue completion reads, by the same rule as a command: a missing catalogue
+    named explicitly offers nothing, a missing default one the example places."""
     try:
-        root = ctx.find_root()
-        option = root.params.get("catalogue")
-        from nomadspot.paths import catalogue_path
+        run = State(catalogue_option=ctx.find_root().params.get("catalogue"))
         from nomadspot.store import example, load
 
-        return load(catalogue_path(option)) or example()
+        catalogue = load(run.catalogue_path)
+        return catalogue if catalogue is not None else example()
     except Exception:  # completion must never fail loudly
         return None
 
