@@ -76,6 +76,8 @@ GOALS = {  # (label, size): max ratio to the floor
     ("find", 100000): 4.0,
     ("add", 10000): 2.0,
 }
+# ``nomadspot --help`` against the bare Typer app's ``--help`` (its own floor, same run).
+HELP_GOAL = 1.2
 FIND_MEMORY_GOAL_MB = 200
 IMPORT_GOAL_S = 15.0
 
@@ -274,7 +276,11 @@ def main() -> None:
     bare.write_text(BARE_APP)
     nomadspot = [python, "-m", "nomadspot"]
 
-    cases = [Case("floor (bare Typer)", 0, [python, str(bare)])]
+    cases = [
+        Case("floor (bare Typer)", 0, [python, str(bare)]),
+        Case("floor --help (bare Typer)", 0, [python, str(bare), "--help"]),
+        Case("--help", 0, [*nomadspot, "--help"]),
+    ]
     counter = iter(range(10**9))
     for size in args.sizes:
         catalogue = workdir / f"catalogue-{size}.toml"
@@ -342,6 +348,7 @@ def main() -> None:
             measure(cases[0], base_env, runner)
 
     floor = statistics.median(cases[0].times)
+    help_floor = statistics.median(cases[1].times)
     rows = []
     for case in [*cases, *([import_case] if import_case else [])]:
         median = statistics.median(case.times)
@@ -350,6 +357,11 @@ def main() -> None:
         verdict = ""
         if goal is not None:
             verdict = f"<= {goal}: {'ok' if ratio <= goal else 'MISSED'}"
+        if case.label == "--help":
+            help_ratio = median / help_floor
+            verdict = f"{help_ratio:.2f} of the bare --help <= {HELP_GOAL}: " + (
+                "ok" if help_ratio <= HELP_GOAL else "MISSED"
+            )
         if case.label == "find" and case.size == 100000:
             peak = max(case.peaks_mb)
             verdict += f"; {peak:.0f} MB < {FIND_MEMORY_GOAL_MB}: " + (

@@ -1080,7 +1080,7 @@ def test_config_country_and_format(cli: Cli, catalogue_path: Path) -> None:
         ('[defaults]\nneeds = ["teleporter"]\n', "[defaults] needs"),
         ('[defaults]\ncountry = "France"\n', "[defaults] country"),
         ("[weights]\nbogus = 1\n", "'bogus' is not a weight"),
-        ("[weights]\nrating = -1\n", "rating must be a number from 0 to 100"),
+        ("[weights]\nrating = -1\n", "[weights] rating must be a number from 0 to 100"),
         ("[defaults]\npeople = 0\n", "people must be a whole number"),
     ],
 )

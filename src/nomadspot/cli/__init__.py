@@ -35,10 +35,12 @@ def main() -> None:
     except process.PipeClosed:
         code = process.EXIT_BROKEN_PIPE
     except OutputError as error:
-        from nomadspot.cli.typer_shell import report
+        if code != error.exit_code:  # not reported yet (a library swallowed the first one)
+            from nomadspot.cli.typer_shell import report
 
-        report(error.message, error.hint)
-        code = error.exit_code
+            report(error.message, error.hint)
+            code = error.exit_code
+    sys.stdout = sys.__stdout__  # Python's own flush at exit: nothing left, or /dev/null
     sys.exit(code)
 
 

@@ -5,7 +5,6 @@ app runs (errors, exit codes, help) is in ``typer_shell``."""
 # Typer reads the options' annotations at run time, as objects rather than strings it
 # would evaluate one by one (10 ms of each run of ``find``; a test checks it).
 
-import copy
 import os
 from pathlib import Path
 from typing import Annotated
@@ -81,7 +80,7 @@ def _global(
         raise typer.Exit(2)
 
 
-def load_commands(name: str | None = None) -> typer.Typer:
+def load_commands(name: str | None = None) -> NomadspotTyper:
     """Register the commands on ``app``: the module of ``name`` only, or all of them."""
     import importlib
 
@@ -101,18 +100,8 @@ def app_for(args: list[str]) -> typer.Typer:
     name = command_name(args)
     if name is None or name not in COMMAND_MODULES:
         return load_commands()
-    from typer.main import get_command_name
-
-    chosen = [
-        info
-        for info in load_commands(name).registered_commands
-        if (info.name or get_command_name(getattr(info.callback, "__name__", ""))) == name
-    ]
-    if len(chosen) != 1:  # pragma: no cover - COMMAND_MODULES names a module's commands
-        return load_commands()
-    lean = copy.copy(app)
-    lean.registered_commands = chosen
-    return lean
+    lean = load_commands(name).with_only(name)
+    return lean if lean is not None else load_commands()
 
 
 def command_name(args: list[str]) -> str | None:

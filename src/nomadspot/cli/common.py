@@ -122,13 +122,14 @@ def state(ctx: typer.Context) -> State:
 
 
 def _completion_catalogue(ctx: typer.Context) -> Catalogue | None:
+    """The catalogue completion reads, by the same rule as a command: a missing catalogue
+    named explicitly offers nothing, a missing default one the example places."""
     try:
-        root = ctx.find_root()
-        option = root.params.get("catalogue")
-        from nomadspot.paths import catalogue_path
+        run = State(catalogue_option=ctx.find_root().params.get("catalogue"))
         from nomadspot.store import example, load
 
-        return load(catalogue_path(option)) or example()
+        catalogue = load(run.catalogue_path)
+        return catalogue if catalogue is not None else example()
     except Exception:  # completion must never fail loudly
         return None
 
@@ -138,10 +139,23 @@ def complete_ref(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     if catalogue is None:
         return []
     return [
-        (place.id, f"{place.name}, {place.city}")
+        (place.id, completion_help(f"{place.name}, {place.city}"))
         for place in catalogue.places
         if place.id.startswith(incomplete)
     ]
+
+
+def completion_help(text: str) -> str:
+    """Data as a completion menu shows it: control characters escaped, and for zsh (whose
+    menu text Typer renders as rich markup) the markup escaped, so it shows as typed."""
+    from nomadspot.output.sanitize import neutralise
+
+    text = neutralise(text)
+    if os.environ.get("_NOMADSPOT_COMPLETE", "").endswith("_zsh"):
+        from rich.markup import escape
+
+        text = escape(text)
+    return text
 
 
 def complete_city(ctx: typer.Context, incomplete: str) -> list[str]:

@@ -76,7 +76,9 @@ def run_editor(command: list[str], path: Path) -> None:
 
 
 def _ask_again(error: NomadspotError) -> bool:
-    eprint(f"Error: {error.message}")
+    from nomadspot.output.sanitize import one_line
+
+    eprint(f"Error: {one_line(error.message)}")
     if not sys.stdin.isatty():
         return False
     import typer

@@ -131,9 +131,14 @@ def _option_segments(command: str) -> list[str]:
     return [*segments, "".join(current)] if current else segments
 
 
-def _write_rows(formatter: Any, rows: list[tuple[str, str]]) -> None:
+def _name_width(rows: list[tuple[str, str]]) -> int:
+    return min(max((len(name) for name, _ in rows), default=0), NAME_COLUMN_MAX)
+
+
+def _write_rows(formatter: Any, rows: list[tuple[str, str]], name_width: int) -> None:
+    """One option a row: its name, then its description in a column of its own (the
+    same column in every panel of the screen)."""
     width = formatter.width - formatter.current_indent
-    name_width = min(max(len(name) for name, _ in rows), NAME_COLUMN_MAX)
     text_width = max(width - name_width - 2, 30)
     for name, text in rows:
         wrapped = textwrap.wrap(text, text_width) or [""]
@@ -173,9 +178,11 @@ def format_command_help(command: Any, ctx: Any, formatter: Any) -> None:
     formatter.write_usage(ctx.command_path, " ".join(pieces))
     prose, examples = paragraphs(command.help)
     _write_prose(formatter, prose)
-    for title, rows in panels(command, ctx):
+    sections = panels(command, ctx)
+    name_width = _name_width([row for _, rows in sections for row in rows])
+    for title, rows in sections:
         with formatter.section(title):
-            _write_rows(formatter, rows)
+            _write_rows(formatter, rows, name_width)
     _write_examples(formatter, examples)
     if command.epilog:
         formatter.write_paragraph()
@@ -195,10 +202,10 @@ def format_group_help(group: Any, ctx: Any, formatter: Any) -> None:
         rows.append((name, summary[0] if summary else ""))
     if rows:
         with formatter.section("Commands"):
-            _write_rows(formatter, rows)
+            _write_rows(formatter, rows, _name_width(rows))
     for title, option_rows in panels(group, ctx):
         with formatter.section(title):
-            _write_rows(formatter, option_rows)
+            _write_rows(formatter, option_rows, _name_width(option_rows))
     _write_examples(formatter, examples)
     formatter.write_paragraph()
     formatter.write_text("Run 'nomadspot COMMAND --help' for a command's options and examples.")

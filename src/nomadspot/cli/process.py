@@ -36,35 +36,61 @@ class GuardedStdout:
 
     def __init__(self, stream: TextIO | None) -> None:
         self.stream = stream  # None: the process was started with stdout closed
-        self.failed = False  # once a write failed, the rest of the output is dropped
+        self.error: PipeClosed | OutputError | None = None  # the first failure, raised again
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None
+
+    def _fail(self, error: PipeClosed | OutputError) -> PipeClosed | OutputError:
+        self.error = error
+        silence_stdout()  # what is left in the buffer goes nowhere, quietly
+        return error
 
     def _guarded(self, action: str, *args: Any) -> Any:
-        if self.failed:
-            return 0
+        if self.error is not None:  # raised again: a caller may have swallowed the first
+            raise type(self.error)(*self.error.args)
         try:
             if self.stream is None:
                 raise OSError(0, "standard output is closed")
             return getattr(self.stream, action)(*args)
         except BrokenPipeError:
-            self.failed = True
-            silence_stdout()
-            raise PipeClosed() from None
+            raise self._fail(PipeClosed()) from None
         except OSError as error:
-            self.failed = True
-            silence_stdout()
-            raise OutputError(f"cannot write the output: {error.strerror or error}") from None
+            reason = error.strerror or str(error)
+            raise self._fail(OutputError(f"cannot write the output: {reason}")) from None
 
     def write(self, text: str) -> int:
         return int(self._guarded("write", text))
 
     def flush(self) -> None:
         self._guarded("flush")
+        if self.stream is not None and reader_gone(self.stream):
+            raise self._fail(PipeClosed())
 
     def isatty(self) -> bool:
         return self.stream is not None and self.stream.isatty()
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.stream, name)
+
+
+def reader_gone(stream: TextIO) -> bool:
+    """Whether stdout is a pipe whose reader went away. A write that the closing reader
+    interrupts returns short without an error, and Python drops the rest silently; only
+    the pipe itself still tells (POLLERR on its write end)."""
+    import select
+    import stat
+
+    try:
+        descriptor = stream.fileno()
+        if not stat.S_ISFIFO(os.fstat(descriptor).st_mode):
+            return False
+        poller = select.poll()
+        poller.register(descriptor, select.POLLOUT)
+        return any(events & select.POLLERR for _, events in poller.poll(0))
+    except (OSError, ValueError):
+        return False
 
 
 def reserve_standard_descriptors() -> bool:

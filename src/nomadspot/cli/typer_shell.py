@@ -9,6 +9,7 @@ Tested with the versions pinned in ``pyproject.toml`` (typer 0.29.x)."""
 
 # Without ``from __future__ import annotations``, for Typer: see cli/application.py.
 
+import copy
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -222,3 +223,20 @@ class NomadspotTyper(typer.Typer):
     ) -> Callable[[CommandFunction], CommandFunction]:
         settings.setdefault("cls", NomadspotCommand)
         return super().command(name, **settings)
+
+    def with_only(self, name: str) -> "NomadspotTyper | None":
+        """A copy of the app holding only the command ``name`` (None if it has not exactly
+        one). Speed (benchmarks/bench.py, ``list`` and ``find``): Typer builds the options of
+        every registered command at start-up, which one run does not need."""
+        from typer.main import get_command_name
+
+        chosen = [
+            info
+            for info in self.registered_commands
+            if (info.name or get_command_name(getattr(info.callback, "__name__", ""))) == name
+        ]
+        if len(chosen) != 1:
+            return None
+        lean = copy.copy(self)
+        lean.registered_commands = chosen
+        return lean

@@ -3,7 +3,9 @@ result; no command branches on the format itself.
 
 stdout carries data only. When stdout is a terminal, control characters in data are
 neutralised in every format; in a pipe, machine formats pass data through unchanged
-(JSON escapes control characters itself, TSV escapes tab, newline and backslash).
+(JSON escapes control characters itself, TSV escapes tab, newline and backslash). CSV and
+TSV quote a cell a spreadsheet would run as a formula (``output.sanitize``); tables show
+invisible format characters escaped, and no style at all with ``NO_COLOR``.
 """
 
 from __future__ import annotations
@@ -43,6 +45,14 @@ class Sink:
         self.stream = stream if stream is not None else sys.stdout
         isatty = getattr(self.stream, "isatty", None)
         self.is_terminal = bool(isatty and isatty())
+
+    @property
+    def styled(self) -> bool:
+        """Whether styles (colour, bold) may be written: a terminal, and no ``NO_COLOR``
+        (https://no-color.org: any non-empty value)."""
+        import os
+
+        return self.is_terminal and not os.environ.get("NO_COLOR")
 
     def write(self, text: str) -> None:
         if self.is_terminal:

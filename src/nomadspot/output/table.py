@@ -125,13 +125,13 @@ def _amenity_rows(place: Place) -> list[tuple[str, Text]]:
 class TableRenderer:
     def __init__(self, sink: Sink) -> None:
         self.sink = sink
-        # Off a terminal rich writes no escape sequences; NO_COLOR keeps styles but no colour.
+        # Off a terminal or with NO_COLOR, no style at all: no colour, no bold, no escape.
         self.console = Console(
             file=sink.stream,
             highlight=False,
             markup=False,
             emoji=False,
-            no_color=bool(os.environ.get("NO_COLOR")),
+            color_system="auto" if sink.styled else None,
         )
 
     def places(self, places: Sequence[Place]) -> None:
