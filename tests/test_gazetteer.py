@@ -6,6 +6,7 @@ builder's rules on small synthetic data are in test_gazetteer_build.py).
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import re
@@ -30,6 +31,8 @@ from nomadspot.gazetteer import (
     resolve_city,
 )
 from nomadspot.gazetteer.index import fold_signature
+
+from .conftest import Cli
 
 
 def commune(lat: float, lon: float) -> str | None:
@@ -253,7 +256,11 @@ def test_a_wrong_departement_is_a_usage_error(query: str, message: str) -> None:
 def test_the_error_for_a_wrong_departement_names_the_right_ones() -> None:
     with pytest.raises(UsageError) as caught:
         resolve_city("Vienne (12)")
-    assert "38" in (caught.value.hint or "")
+    assert "départements 38" in (caught.value.hint or "")
+    with pytest.raises(UsageError) as caught:
+        resolve_city("Berlin 10115")  # a postcode is French: Berlin is elsewhere
+    assert "'Berlin' is known in " in (caught.value.hint or "")
+    assert "DE" in (caught.value.hint or "")
 
 
 @pytest.mark.parametrize(
@@ -504,3 +511,36 @@ def test_country_timezone(
 
 def test_country_timezone_only_one_coordinate() -> None:
     assert country_timezone("FR", 48.85, None) == "Europe/Paris"
+
+
+# --------------------------------------------------------------------------- through find
+
+
+@pytest.mark.parametrize(
+    ("where", "note"),
+    [
+        ("Nantes", None),
+        ("Lille", None),
+        ("Marseille", None),
+        ("Vienne (38)", None),
+        ("Vienne 38200", None),
+        ("Vienne", "note: --near 'Vienne': using Vienne, FR"),
+        ("Saint-Denis", "note: --near 'Saint-Denis': using Saint-Denis, FR"),
+    ],
+)
+def test_find_near_says_which_town_only_when_a_choice_was_made(
+    cli: Cli, catalogue_path: Path, where: str, note: str | None
+) -> None:
+    catalogue_path.parent.mkdir(parents=True)
+    catalogue_path.write_text(
+        'version = 1\n\n[[place]]\nid = "cafe"\nname = "Café"\nkind = "cafe"\n'
+        'city = "Lyon"\nlat = 45.76\nlon = 4.84\n',
+        encoding="utf-8",
+    )
+    result = cli("find", "--near", where, "--format", "json")
+    assert json.loads(result.stdout)["results"][0]["id"] == "cafe"
+    if note is None:
+        assert result.stderr == ""
+    else:
+        assert result.stderr.startswith(note)
+        assert result.stderr.count("\n") == 1

@@ -232,13 +232,13 @@ def _restrict(query: str, parsed: _Query, rows: list[NameRow]) -> list[NameRow]:
         pool = [row for row in pool if row.admin2 == parsed.departement]
     if pool:
         return pool
-    if parsed.departement is not None:
-        elsewhere = sorted({row.admin2 for row in rows if row.country == "FR" and row.admin2})
-        where = f"in the départements {', '.join(elsewhere[:8])}" if elsewhere else "in France"
-        hint = f"{parsed.text!r} is known {where}; " + _HINT_UNKNOWN
+    departements = sorted({row.admin2 for row in rows if row.country == "FR" and row.admin2})
+    if parsed.departement is not None and departements:
+        hint = f"{parsed.text!r} is known in the départements {', '.join(departements[:8])}; "
     else:
         countries = sorted({row.country for row in rows})
-        hint = f"{parsed.text!r} is known in {', '.join(countries[:8])}; " + _HINT_UNKNOWN
+        hint = f"{parsed.text!r} is known in {', '.join(countries[:8])}; "
+    hint += _HINT_UNKNOWN
     raise UsageError(f"unknown place or city: {query!r}", hint=hint)
 
 
