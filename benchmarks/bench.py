@@ -3,6 +3,8 @@ the floor (a bare Typer app that prints one line), alternating, in one run.
 
     python benchmarks/bench.py                 # sizes 100, 1000, 10000, 100000
     python benchmarks/bench.py --quick         # sizes 100, 1000; fewer rounds
+    python benchmarks/bench.py --install-weight  # pip install . in a new venv: its size,
+                                                 # and the first find --near on it
 
 Catalogues are generated (several cities, kinds, amenities, and real opening_hours
 values drawn as often as OpenStreetMap uses them) into a temp folder; nomadspot's bytecode
@@ -80,6 +82,9 @@ GOALS = {  # (label, size): max ratio to the floor
 HELP_GOAL = 1.2
 FIND_MEMORY_GOAL_MB = 200
 IMPORT_GOAL_S = 15.0
+FIRST_NEAR = "find --near (fresh cache)"
+FIRST_NEAR_GOAL_S = 1.0  # the first town look-up: no index to build, on any machine
+INSTALL_GOAL_MB = 80  # the venv of 'pip install .'
 
 
 def real_hours(rng: random.Random, count: int = 2000) -> list[str]:
@@ -250,7 +255,15 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="sizes 100 and 1000, 5 rounds")
     parser.add_argument("--output", type=Path, default=HERE / "results" / "latest.json")
     parser.add_argument("--keep", action="store_true", help="keep the temp folder of catalogues")
+    parser.add_argument(
+        "--install-weight",
+        action="store_true",
+        help="only measure the venv of 'pip install .' and a first find --near on it",
+    )
     args = parser.parse_args()
+    if args.install_weight:
+        install_weight()
+        return
     if args.quick:
         args.sizes, args.rounds, args.import_count, args.import_rounds = [100, 1000], 5, 5000, 1
 
@@ -327,6 +340,17 @@ def main() -> None:
         add_case = cases[-1]
         add_case.before = lambda case=add_case: case.argv.__setitem__(4, f"Bench {next(counter)}")
 
+    first_near = Case(
+        FIRST_NEAR,
+        args.sizes[0],
+        [*nomadspot, "find", "--near", "Vienne", "--format", "json"],
+        {"NOMADSPOT_CATALOGUE": str(workdir / f"catalogue-{args.sizes[0]}.toml")},
+    )
+    first_near.before = lambda case=first_near: case.env.__setitem__(
+        "NOMADSPOT_CACHE_DIR", tempfile.mkdtemp(prefix="fresh-cache-", dir=workdir)
+    )
+    cases.append(first_near)
+
     for _ in range(args.rounds):  # alternate: every case once per round
         for case in cases:
             measure(case, base_env, runner)
@@ -367,6 +391,10 @@ def main() -> None:
             verdict += f"; {peak:.0f} MB < {FIND_MEMORY_GOAL_MB}: " + (
                 "ok" if peak < FIND_MEMORY_GOAL_MB else "MISSED"
             )
+        if case.label == FIRST_NEAR:
+            verdict = f"< {FIRST_NEAR_GOAL_S:g} s: " + (
+                "ok" if median < FIRST_NEAR_GOAL_S else "MISSED"
+            )
         if case.label == "import":
             verdict = f"< {IMPORT_GOAL_S:g} s: {'ok' if median < IMPORT_GOAL_S else 'MISSED'}"
         rows.append(
@@ -393,6 +421,48 @@ def main() -> None:
         )
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps({"floor_s": floor, "rows": rows}, indent=2))
+
+
+def install_weight() -> None:
+    """``pip install .`` into a new venv (from the package index, as a user does): the
+    venv's size, and the time of the first ``find --near Vienne`` with a fresh HOME and
+    cache (the town data must need no build step)."""
+    workdir = Path(tempfile.mkdtemp(prefix="nomadspot-install-"))
+    atexit.register(shutil.rmtree, workdir, ignore_errors=True)
+    venv = workdir / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run(
+        [str(venv / "bin" / "pip"), "install", "-q", str(HERE.parent)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    size_mb = sum(entry.lstat().st_blocks * 512 for entry in venv.rglob("*")) / 2**20  # du -sm
+    times = []
+    for round_number in range(5):
+        home = workdir / f"home-{round_number}"
+        home.mkdir()
+        env = {
+            key: value for key, value in os.environ.items() if not key.startswith("NOMADSPOT_")
+        }
+        env.update({"HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache"), "NO_COLOR": "1"})
+        started = time.perf_counter()
+        subprocess.run(
+            [str(venv / "bin" / "nomadspot"), "find", "--near", "Vienne"],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        times.append(time.perf_counter() - started)
+    first = statistics.median(times)
+    print("| measure | value | goal |")
+    print("|---|---:|---|")
+    verdict = "ok" if size_mb <= INSTALL_GOAL_MB else "MISSED"
+    print(f"| venv of pip install . | {size_mb:.0f} MB | <= {INSTALL_GOAL_MB} MB: {verdict} |")
+    verdict = "ok" if first < FIRST_NEAR_GOAL_S else "MISSED"
+    print(
+        f"| first find --near Vienne, fresh HOME and cache (median of 5) | "
+        f"{first * 1000:.0f} ms | < {FIRST_NEAR_GOAL_S:g} s: {verdict} |"
+    )
 
 
 if __name__ == "__main__":
