@@ -293,14 +293,11 @@ def crash_ops(count: int, ids: list[str], start: int = 0) -> list[Op]:
 
 
 def assert_temp_files_are_harmless_and_cleaned(run: CrashRun, op: Op) -> None:
-    """Temp files left by killed writes: ignored by every command, removed by a later
-    write once old (here: made an hour old)."""
+    """Temp files left by killed writes: ignored by every command, removed by the next
+    write, however young (it holds the lock: no other write is under way)."""
     folder = run.path.parent
     left = leftovers(folder)
     assert all(name.startswith(".catalogue.toml.") and name.endswith(".tmp") for name in left)
-    an_hour_ago = time.time() - 3600
-    for name in left:
-        os.utime(folder / name, (an_hour_ago, an_hour_ago))
     run.run(op)
     assert leftovers(folder) == []
 
@@ -417,32 +414,38 @@ def test_a_bak_that_already_is_the_current_file_leaves_no_staging_link(
     assert backup.read_bytes() == before
 
 
-def test_stale_temp_files_are_removed_and_fresh_ones_kept(cli: Cli, catalogue_path: Path) -> None:
-    cli("add", "A", "--kind", "cafe", "--city", "Lyon")
+def test_temp_files_of_killed_writes_are_removed_by_the_next_write(
+    catalogue_path: Path, tmp_path: Path
+) -> None:
+    """#13.10: a write killed half way leaves its temp copy; the next write removes it at
+    once (not ten minutes later), and only the catalogue's own temp files."""
+    write_catalogue(catalogue_path, make_places(50))
     folder = catalogue_path.parent
-    old = [folder / ".catalogue.toml.k1ll3d.tmp", folder / ".catalogue.toml.bak.4242.tmp"]
-    fresh = folder / ".catalogue.toml.w0rk1n.tmp"
     unrelated = [folder / ".other.toml.abc.tmp", folder / "notes.tmp"]
-    for path in [*old, fresh, *unrelated]:
-        path.write_text("half a catalog")
-    an_hour_ago = time.time() - 3600
-    for path in [*old, *unrelated]:
-        os.utime(path, (an_hour_ago, an_hour_ago))
-    cli("list", "--format", "ids")  # reading never deletes
-    assert all(path.exists() for path in old)
-    cli("visit", "a-lyon")
-    assert not any(path.exists() for path in old)
-    assert fresh.exists() and all(path.exists() for path in unrelated)
+    for path in unrelated:
+        path.write_text("not ours")
+    run = CrashRun(catalogue_path, tmp_path / "trace")
+    ops = iter(crash_ops(50, [p.id for p in run.state]))
+    count_points(run, next(ops))
+    half = run.trace.read_text().splitlines().index("half written #1") + 1
+    run.run(next(ops), kill_at=half)
+    assert run.last_point() == "half written #1"
+    assert [name for name in leftovers(folder) if name.endswith(".tmp")]
+    nomadspot("list", "--format", "ids")  # reading never deletes
+    assert [name for name in leftovers(folder) if name.endswith(".tmp")]
+    run.run(next(ops))
+    assert sorted(leftovers(folder)) == sorted(path.name for path in unrelated)
 
 
 def test_stale_cache_temp_files_are_removed(cli: Cli, catalogue_path: Path) -> None:
     from nomadspot import cache
 
     cli("add", "A", "--kind", "cafe", "--city", "Lyon")
-    folder = cache._entry_path(catalogue_path).parent
+    folder = cache.folder()
+    assert folder is not None
     old, fresh = folder / ".k1ll3d.tmp", folder / ".w0rk1n.tmp"
     for path in (old, fresh):
-        path.write_bytes(b"half a pickle")
+        path.write_bytes(b"half an entry")
     os.utime(old, (time.time() - 3600, time.time() - 3600))
     cli("visit", "a-lyon")
     assert not old.exists() and fresh.exists()
@@ -517,6 +520,8 @@ def test_readers_do_not_need_the_lock(catalogue_path: Path) -> None:
 
 
 def test_odd_lock_timeouts_never_hang(monkeypatch: pytest.MonkeyPatch) -> None:
+    from nomadspot import safefile
+
     for value, expected in (
         ("nan", store.DEFAULT_LOCK_TIMEOUT),
         ("soon", store.DEFAULT_LOCK_TIMEOUT),
@@ -524,7 +529,7 @@ def test_odd_lock_timeouts_never_hang(monkeypatch: pytest.MonkeyPatch) -> None:
         ("-1", -1),
     ):
         monkeypatch.setenv("NOMADSPOT_LOCK_TIMEOUT", value)
-        assert store._lock_timeout() == expected
+        assert safefile._lock_timeout() == expected
 
 
 def test_a_negative_lock_timeout_gives_up_at_once(catalogue_path: Path) -> None:
@@ -800,24 +805,14 @@ def test_an_unreadable_catalogue_is_exit_3_naming_it(
     cli: Cli, catalogue_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cli("add", "A", "--kind", "cafe", "--city", "Lyon")
-    real_read, real_open = Path.read_bytes, Path.open
+    real_open = os.open
 
-    def refused(self: Path, *args: Any, **kwargs: Any) -> Any:
-        raise os_error(errno.EACCES)
+    def refused(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if Path(path) == catalogue_path:
+            raise os_error(errno.EACCES)
+        return real_open(path, *args, **kwargs)
 
-    # Whether the file is read whole or hashed in chunks (the cache has its places).
-    monkeypatch.setattr(
-        Path,
-        "read_bytes",
-        lambda self: refused(self) if self == catalogue_path else real_read(self),
-    )
-    monkeypatch.setattr(
-        Path,
-        "open",
-        lambda self, *args, **kwargs: (
-            refused(self) if self == catalogue_path else real_open(self, *args, **kwargs)
-        ),
-    )
+    monkeypatch.setattr(os, "open", refused)
     for args in (("list", "--format", "json"), ("visit", "a-lyon")):
         result = cli(*args, code=3)
         assert f"cannot read {catalogue_path}" in result.stderr
