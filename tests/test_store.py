@@ -455,3 +455,168 @@ def test_the_example_for_one_city(tmp_path: Path) -> None:
     assert paris.is_example and notes
     assert paris.places and {place.city for place in paris.places} == {"Paris"}
     assert paris.total == len(store.example().places)
+
+
+# --- after a hand edit, only the changed places are parsed again (#17.3) -------------------
+
+
+def _numbered(path: Path, count: int = 30) -> list[Place]:
+    places = [
+        Place(id=f"p{number}", name=f"Lieu {number}", kind=Kind.CAFE, city="Lyon")
+        for number in range(count)
+    ]
+    store.save(path, store.Catalogue(tuple(places), {}, path))
+    return places
+
+
+def _parsed(path: Path) -> store.Catalogue | CatalogueError:
+    """What a fresh process without a cache makes of the file."""
+    try:
+        return store.parse(store.read_text(path) or "", path)
+    except CatalogueError as error:
+        return error
+
+
+def _parses_of(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[store.Catalogue, list[str]]:
+    from nomadspot import blocks
+
+    texts: list[str] = []
+    real = blocks.parse_toml
+
+    def counting(text: str) -> dict[str, object]:
+        texts.append(text)
+        return real(text)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(blocks, "parse_toml", counting)
+        loaded = store.load(path)
+    assert loaded is not None
+    return loaded, texts
+
+
+def test_after_a_hand_edit_only_the_changed_place_is_parsed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "catalogue.toml"
+    _numbered(path)
+    _, texts = _parses_of(path, monkeypatch)
+    assert texts == []  # as written: the write's own entry
+    path.write_text(path.read_text().replace('"Lieu 7"', '"Lieu sept"'))
+    loaded, texts = _parses_of(path, monkeypatch)
+    assert [text.strip().splitlines()[:2] for text in texts] == [
+        ["version = 1"],
+        ["[[place]]", 'id = "p7"'],
+    ]
+    assert loaded.places == _parsed(path).places  # type: ignore[union-attr]
+    assert loaded.places[7].name == "Lieu sept"
+    assert _parses_of(path, monkeypatch)[1] == []  # and now cached as it is
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        pytest.param('name = "Lieu 7"', 'name = "Lieu 7', id="toml syntax"),
+        pytest.param('name = "Lieu 7"', "name = 7", id="wrong type"),
+        pytest.param('name = "Lieu 7"', "seats = -1", id="missing name, bad seats"),
+        pytest.param('id = "p7"', 'id = "p3"', id="duplicate id"),
+        pytest.param('id = "p7"', 'id = "p3"\nkind = "spaceship"', id="duplicate id, bad kind"),
+        pytest.param("version = 1", "version = 99", id="newer version"),
+        pytest.param("version = 1", "", id="no version"),
+    ],
+)
+def test_problems_after_a_hand_edit_are_reported_as_from_the_whole_file(
+    tmp_path: Path, old: str, new: str
+) -> None:
+    """Line and column, place ids and positions, every problem: as a fresh process
+    without a cache would report them."""
+    path = tmp_path / "catalogue.toml"
+    _numbered(path)
+    store.load(path)
+    path.write_text(path.read_text().replace(old, new, 1))
+    expected = _parsed(path)
+    assert isinstance(expected, CatalogueError)
+    with pytest.raises(CatalogueError) as raised:
+        store.load(path)
+    assert (raised.value.message, raised.value.hint) == (expected.message, expected.hint)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        pytest.param(
+            lambda text: text.replace(
+                'name = "Lieu 7"', 'name = "Lieu 7"\nnotes = """\n[[place]]\n"""'
+            ),
+            id="a [[place]] line inside a string",
+        ),
+        pytest.param(
+            lambda text: text.replace('[[place]]\nid = "p7"', '[[place]]  # seven\nid = "p7"'),
+            id="a commented [[place]] line",
+        ),
+        pytest.param(lambda text: text + '\n[owner]\nname = "me"\n', id="a table after the places"),
+        pytest.param(lambda text: "\ufeff" + text, id="a byte order mark"),
+        pytest.param(lambda text: text.replace("\n", "\r\n"), id="CRLF"),
+        pytest.param(
+            lambda text: text.replace(
+                '[[place]]\nid = "p7"',
+                '[[place]]\n[place.amenities]\nwifi = true\n[[place]]\nid = "p7"',
+            ),
+            id="an empty place",
+        ),
+    ],
+)
+def test_hand_edits_that_blocks_cannot_stand_for_read_as_the_whole_file(
+    tmp_path: Path, edit: object
+) -> None:
+    path = tmp_path / "catalogue.toml"
+    _numbered(path)
+    store.load(path)
+    path.write_bytes(edit(path.read_text()).encode())  # type: ignore[operator]
+    expected = _parsed(path)
+    if isinstance(expected, CatalogueError):
+        with pytest.raises(CatalogueError) as raised:
+            store.load(path)
+        assert raised.value.message == expected.message
+    else:
+        loaded = store.load(path)
+        assert loaded is not None and loaded.places == expected.places
+        assert loaded.extra == expected.extra
+
+
+def test_a_write_keeps_the_text_of_the_places_it_does_not_change(tmp_path: Path) -> None:
+    path = tmp_path / "catalogue.toml"
+    _numbered(path, 3)
+    text = path.read_text().replace('name = "Lieu 1"', 'name = "Lieu 1" # the good one')
+    path.write_text(text)
+    add_place(path, Place(id="new", name="New", kind=Kind.CAFE, city="Lyon"))
+    assert 'name = "Lieu 1" # the good one\n' in path.read_text()
+    assert path.read_text().startswith(text.rstrip("\n"))
+    assert _parsed(path).places[-1].id == "new"  # type: ignore[union-attr]
+
+
+def test_a_crlf_catalogue_stays_crlf(tmp_path: Path) -> None:
+    path = tmp_path / "catalogue.toml"
+    _numbered(path, 3)
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    add_place(
+        path, Place(id="new", name="New", kind=Kind.CAFE, city="Lyon", amenities={"wifi": True})
+    )
+    data = path.read_bytes()
+    assert data.count(b"\n") == data.count(b"\r\n") > 10
+    assert [place.id for place in _parsed(path).places] == ["p0", "p1", "p2", "new"]  # type: ignore[union-attr]
+
+
+def test_the_hint_names_the_real_backup_only_when_there_is_one(tmp_path: Path) -> None:
+    """#13.3: the hint named ``catalogue.toml.bak`` whatever the file and whether or not
+    it existed."""
+    path = tmp_path / "mine.toml"
+    path.write_text("version = 1\n[[place]\n")
+    with pytest.raises(CatalogueError) as raised:
+        store.load(path)
+    assert ".bak" not in str(raised.value.hint)
+    _numbered(path, 1)
+    add_place(path, Place(id="new", name="New", kind=Kind.CAFE, city="Lyon"))
+    path.write_text("version = 1\n[[place]\n")
+    with pytest.raises(CatalogueError) as raised:
+        store.load(path)
+    assert f"the previous version is in {tmp_path / 'mine.toml.bak'}" in str(raised.value.hint)

@@ -15,7 +15,8 @@ import hashlib
 import re
 from typing import Any, NamedTuple
 
-_PLACE_LINE = re.compile(rb"^\[\[place\]\]\r?$", re.MULTILINE)
+# A line break then the line: several times faster than a MULTILINE "^" on 30 MB.
+_PLACE_LINE = re.compile(rb"\n\[\[place\]\]\r?(?=\n|\Z)")
 BOM = b"\xef\xbb\xbf"
 
 
@@ -25,7 +26,8 @@ class Split(NamedTuple):
 
 
 def split(data: bytes) -> Split:
-    starts = [match.start() for match in _PLACE_LINE.finditer(data)]
+    # Each match's line break is the one before the line; in ``data``, the line starts there.
+    starts = [match.start() for match in _PLACE_LINE.finditer(b"\n" + data)]
     if not starts:
         return Split(data, [])
     ends = [*starts[1:], len(data)]

@@ -28,9 +28,9 @@ import os
 import stat
 import types
 import typing
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 from nomadspot import __version__, gcpause
 from nomadspot.model import Place
@@ -111,7 +111,8 @@ def _converter(kind: Any) -> _Converter:
     if kind in _PLAIN:
         return _SAME
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
-        return _Converter(lambda member: member.value, kind)
+        members = {member.value: member for member in kind}
+        return _Converter(lambda member: member.value, members.__getitem__)
     if kind in (dt.datetime, dt.date, dt.time):
         return _Converter(lambda moment: moment.isoformat(), kind.fromisoformat)
     if kind is dt.timedelta:
@@ -165,6 +166,9 @@ def _mapping(value_type: Any) -> _Converter:
     )
 
 
+_NONE: Any = object()  # the default of a field that has none
+
+
 class RecordCodec:
     """A dataclass's instances to JSON objects holding the fields that are not their
     default, and back through the class's own constructor."""
@@ -179,10 +183,15 @@ class RecordCodec:
             elif field.default_factory is not dataclasses.MISSING:
                 default = field.default_factory()
             else:
-                default = dataclasses.MISSING
+                default = _NONE
             self.fields.append((field.name, default, _converter(hints[field.name])))
         self.to_rebuild = [(name, c.back) for name, _, c in self.fields if c.back is not None]
         self.signature = [(name, repr(hints[name])) for name, _, _ in self.fields]
+        self.defaults = {name: value for name, value, _ in self.fields if value is not _NONE}
+        self.names = {name for name, _, _ in self.fields}
+        self.required = self.names - set(self.defaults)
+        plain = "__slots__" not in vars(cls) and not hasattr(cls, "__post_init__")
+        self.make: Callable[[dict[str, Any]], Any] = self._without_init if plain else self._init
 
     def out(self, instance: Any) -> dict[str, Any]:
         record = {}
@@ -196,9 +205,26 @@ class RecordCodec:
     def back(self, record: dict[str, Any]) -> Any:
         """The instance of a record (the record is used up)."""
         for name, convert in self.to_rebuild:
-            if name in record:
-                record[name] = convert(record[name])
+            value = record.get(name)
+            if value is not None:
+                record[name] = convert(value)
+        return self.make(record)
+
+    def _init(self, record: dict[str, Any]) -> Any:
         return self.cls(**record)
+
+    def _without_init(self, record: dict[str, Any]) -> Any:
+        """Speed (see benchmarks/bench.py): a frozen dataclass's ``__init__`` sets each
+        field through ``object.__setattr__``, most of the time of rebuilding a city of
+        35,000 places; the same object is its ``__dict__`` filled at once. Only for classes
+        without ``__slots__`` or ``__post_init__`` (others go through ``__init__``)."""
+        if not self.required <= record.keys() <= self.names:
+            raise TypeError(f"not a record of {self.cls.__name__}: {sorted(record)}")
+        instance: Any = object.__new__(self.cls)
+        state = instance.__dict__
+        state.update(self.defaults)
+        state.update(record)
+        return instance
 
 
 def _is_default(value: Any, default: Any) -> bool:
@@ -220,18 +246,26 @@ def record_codec(cls: type) -> RecordCodec:
     return codec
 
 
-def record_of(place: Place) -> str:
+def record_of(place: Place) -> bytes:
     """A place as one line of JSON."""
-    return json.dumps(record_codec(Place).out(place), ensure_ascii=False)
+    # (surrogatepass: a place with text that is not UTF-8 is refused before any write)
+    return json.dumps(record_codec(Place).out(place), ensure_ascii=False).encode(
+        "utf-8", "surrogatepass"
+    )
 
 
-def places_of(records: Iterable[str]) -> tuple[Place, ...]:
-    """The places of JSON lines made by ``record_of``, in order."""
+def places_of(records: Iterable[Any]) -> list[Place]:
+    """The places of records (JSON objects as ``json.loads`` gives them), in order."""
     rebuild = record_codec(Place).back
     # Thousands of long-lived objects without cycles: out of the cyclic GC's sight, or
     # every later collection walks them all (see gcpause).
     with gcpause.paused(keep=True):
-        return tuple(rebuild(record) for record in json.loads("[" + ",".join(records) + "]"))
+        return [rebuild(record) for record in records]
+
+
+def decode_records(lines: Iterable[bytes]) -> list[Any]:
+    """JSON lines made by ``record_of``, decoded at once."""
+    return list(json.loads(b"[" + b",".join(lines) + b"]"))
 
 
 def _stamp() -> str:
@@ -241,24 +275,46 @@ def _stamp() -> str:
 
 
 # --- entries ------------------------------------------------------------------------------
+#
+# An entry file: a head line (JSON: stamp, digest of the catalogue's bytes, its top-level
+# keys, number of places, where the tail starts, and for each folded city the byte span
+# of its group and its places' positions in the catalogue); then each city's places as
+# one JSON array, a record a line; then the tail, two JSON lines: each place's block key
+# and id, in catalogue order. ``find --city`` reads and decodes its city's group only
+# (see ``read_places``).
 
 
 class Entry(NamedTuple):
-    """What the cache holds for one catalogue file."""
+    """What the cache holds for one catalogue file, in catalogue order."""
 
     digest: str  # of the file's bytes
     extra: dict[str, Any]  # its top-level keys other than version and place
-    keys: list[str] | None  # each place's block key, when the file split into blocks
-    ids: list[str]  # each place's id
     cities: list[str]  # each place's city, folded
-    records: list[str]  # each place, one JSON line
+    records: list[bytes]  # each place, one JSON line
+    keys: list[str] | None  # each place's block key (None: the file did not split in blocks)
+    ids: list[str]  # each place's id
 
-    def by_key(self) -> dict[str, tuple[str, str, str]]:
+    def by_key(self) -> dict[str, tuple[str, str, bytes]]:
         """Each block key's place: its id, folded city and record."""
         if self.keys is None:
             return {}
         rows = zip(self.ids, self.cities, self.records, strict=True)
         return dict(zip(self.keys, rows, strict=True))
+
+
+class Cached(NamedTuple):
+    places: list[Place]
+    extra: dict[str, Any]
+    total: int  # places in the catalogue (more than ``places`` when one city was asked)
+
+
+class _Head(NamedTuple):
+    digest: str
+    extra: dict[str, Any]
+    size: int
+    tail_at: int
+    groups: dict[str, tuple[int, int, list[int]]]
+    body_at: int
 
 
 def folder() -> Path | None:
@@ -284,40 +340,81 @@ def entry_path(catalogue: Path, cache_folder: Path) -> Path:
     return cache_folder / f"{key}.jsonl"
 
 
-def _read_own(entry: Path) -> bytes | None:
-    """The entry's bytes when it is a regular file of the user's that others cannot write."""
+@contextlib.contextmanager
+def _open_entry(catalogue: Path) -> Iterator[BinaryIO | None]:
+    """The entry's stream when it is a regular file of the user's that others cannot
+    write, else None."""
+    cache_folder = folder() if enabled() else None
+    if cache_folder is None:
+        yield None
+        return
     try:
-        fd = os.open(entry, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        fd = os.open(entry_path(catalogue, cache_folder), os.O_RDONLY | os.O_NOFOLLOW)
     except OSError:
-        return None
+        yield None
+        return
     with os.fdopen(fd, "rb") as stream:
         status = os.fstat(fd)
-        if not stat.S_ISREG(status.st_mode) or status.st_uid != os.geteuid():
-            return None
-        if status.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-            return None
-        return stream.read()
+        mine = stat.S_ISREG(status.st_mode) and status.st_uid == os.geteuid()
+        yield stream if mine and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH) else None
+
+
+def _head(stream: BinaryIO) -> _Head | None:
+    line = stream.readline()
+    stamp, file_digest, extra, size, tail_at, groups = json.loads(line)
+    if stamp != _stamp():
+        return None
+    return _Head(file_digest, _tagged_in(extra), size, tail_at, groups, len(line))
+
+
+def _group(body: bytes) -> list[bytes]:
+    """The records of a group: ``[``, a record a line, ``]``."""
+    return body[2:-2].split(b",\n")
+
+
+def read_places(catalogue: Path, data_digest: str, city: str | None = None) -> Cached | None:
+    """The places of the catalogue when the entry was made from exactly these bytes; with
+    ``city`` (a folded name), only that city's places. None otherwise."""
+    try:
+        with _open_entry(catalogue) as stream:
+            head = None if stream is None else _head(stream)
+            if stream is None or head is None or head.digest != data_digest:
+                return None
+            if city is not None:
+                span = head.groups.get(city)
+                if span is None:
+                    return Cached([], head.extra, head.size)
+                stream.seek(head.body_at + span[0])
+                records = json.loads(stream.read(span[1] - span[0]))
+                return Cached(places_of(records), head.extra, head.size)
+            body = stream.read(head.tail_at)
+        ordered: list[Any] = [None] * head.size
+        for start, end, positions in head.groups.values():
+            for position, record in zip(positions, json.loads(body[start:end]), strict=True):
+                ordered[position] = record
+        return Cached(places_of(ordered), head.extra, head.size)
+    except (ValueError, TypeError, KeyError, IndexError):  # partial or foreign: not used
+        return None
 
 
 def get(catalogue: Path) -> Entry | None:
-    """The entry for this catalogue, whatever file content it was made from, or None."""
-    cache_folder = folder() if enabled() else None
-    if cache_folder is None:
-        return None
-    data = _read_own(entry_path(catalogue, cache_folder))
-    if data is None:
-        return None
+    """The whole entry of this catalogue, whatever bytes it was made from, or None."""
     try:
-        head, keys, ids, cities, *records = data.decode("utf-8").split("\n")
-        stamp, file_digest, extra = json.loads(head)
-        if stamp != _stamp():
+        with _open_entry(catalogue) as stream:
+            head = None if stream is None else _head(stream)
+            if stream is None or head is None:
+                return None
+            body = stream.read(head.tail_at)
+            keys, ids = (json.loads(line) for line in stream.read().split(b"\n"))
+        records: list[bytes] = [b""] * head.size
+        cities = [""] * head.size
+        for city, (start, end, positions) in head.groups.items():
+            for position, record in zip(positions, _group(body[start:end]), strict=True):
+                records[position], cities[position] = record, city
+        if len(ids) != head.size or (keys is not None and len(keys) != head.size):
             return None
-        key_list, id_list, city_list = json.loads(keys), json.loads(ids), json.loads(cities)
-        count = len(records)
-        if len(id_list) != count or len(city_list) != count or len(key_list or records) != count:
-            return None
-        return Entry(file_digest, _tagged_in(extra), key_list or None, id_list, city_list, records)
-    except (ValueError, TypeError, KeyError):  # partial or foreign: rebuilt from the file
+        return Entry(head.digest, head.extra, cities, records, keys, ids)
+    except (ValueError, TypeError, KeyError, IndexError):  # partial or foreign: rebuilt
         return None
 
 
@@ -327,15 +424,19 @@ def put(catalogue: Path, entry: Entry) -> None:
     if cache_folder is None:
         return
     try:
-        head = json.dumps([_stamp(), entry.digest, _tagged_out(entry.extra)], ensure_ascii=False)
-        lines = [
-            head,
-            json.dumps(entry.keys or []),
-            json.dumps(entry.ids, ensure_ascii=False),
-            json.dumps(entry.cities, ensure_ascii=False),
-        ]
-        text = "\n".join([*lines, *entry.records])
-        _write_private(entry_path(catalogue, cache_folder), text.encode("utf-8"))
+        members: dict[str, list[int]] = {}
+        for position, city in enumerate(entry.cities):
+            members.setdefault(city, []).append(position)
+        groups, body, at = {}, [], 0
+        for city, positions in members.items():
+            blob = b"[\n" + b",\n".join(entry.records[member] for member in positions) + b"\n]"
+            groups[city] = (at, at + len(blob), positions)
+            body.append(blob)
+            at += len(blob) + 1
+        head = [_stamp(), entry.digest, _tagged_out(entry.extra), len(entry.cities), at, groups]
+        tail = [json.dumps(entry.keys).encode(), json.dumps(entry.ids, ensure_ascii=False).encode()]
+        lines = [json.dumps(head, ensure_ascii=False).encode(), *body, *tail]
+        _write_private(entry_path(catalogue, cache_folder), b"\n".join(lines))
     except (OSError, TypeError, ValueError):
         pass
 

@@ -185,10 +185,10 @@ def write_atomic(
         except FileNotFoundError:
             mode = _umask_mode()
         temp.chmod(mode)
-        if unchanged_since is not None:
-            _check_unchanged(path, unchanged_since)
         if keep_backup and path.exists():
             _keep_backup(path)
+        if unchanged_since is not None:  # last, the nearest to the replace it can be
+            _check_unchanged(path, unchanged_since)
         temp.replace(path)
     except OSError as error:
         with contextlib.suppress(OSError):

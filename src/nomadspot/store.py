@@ -67,7 +67,7 @@ class Block(NamedTuple):
     place: Place
     text: str
     key: str
-    record: str
+    record: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,31 +234,37 @@ def load(path: Path, *, for_writing: bool = False, city: str | None = None) -> C
 
 def _catalogue_of(path: Path, data: bytes, for_writing: bool, city: str | None) -> Catalogue:
     data_digest = cache.digest(data)
+    newline = blocks.newline_of(data)
+    folded = None if city is None else city_key(city)
+    if not for_writing:
+        cached = cache.read_places(path, data_digest, folded)
+        if cached is not None:
+            places = tuple(cached.places)
+            elsewhere = cached.total - len(places)
+            return Catalogue(
+                places, cached.extra, path, newline=newline, only_city=city, elsewhere=elsewhere
+            )
     entry = cache.get(path)
     if entry is None or entry.digest != data_digest:
         entry = _entry_from_blocks(path, data, data_digest, entry)
         if entry is None:  # not in blocks: the whole file, parsed at once
             catalogue = parse(_decode_utf8(data, path), path)
             _put(path, data_digest, catalogue)
-            return replace(catalogue, newline=blocks.newline_of(data)).in_city(city)
+            return replace(catalogue, newline=newline).in_city(city)
         cache.put(path, entry)
-    positions: range | list[int] = range(len(entry.records))
-    if city is not None:
-        key = city_key(city)
-        positions = [at for at, place_city in enumerate(entry.cities) if place_city == key]
+    chosen = [at for at, place_city in enumerate(entry.cities) if folded in (None, place_city)]
     try:
-        places = cache.places_of(entry.records[at] for at in positions)
+        places = tuple(cache.places_of(cache.decode_records(entry.records[at] for at in chosen)))
     except (ValueError, TypeError, KeyError):  # an entry nomadspot did not write
         catalogue = parse(_decode_utf8(data, path), path)
         _put(path, data_digest, catalogue)
-        return replace(catalogue, newline=blocks.newline_of(data)).in_city(city)
-    kept = _blocks_of(data, places, entry) if for_writing else {}
+        return replace(catalogue, newline=newline).in_city(city)
     return Catalogue(
         places,
         entry.extra,
         path,
-        blocks=kept,
-        newline=blocks.newline_of(data),
+        blocks=_blocks_of(data, places, entry) if for_writing else {},
+        newline=newline,
         only_city=city,
         elsewhere=len(entry.records) - len(places),
     )
@@ -270,7 +276,7 @@ def _put(path: Path, data_digest: str, catalogue: Catalogue) -> None:
     records = [cache.record_of(place) for place in places]
     ids = [place.id for place in places]
     cities = [city_key(place.city) for place in places]
-    cache.put(path, cache.Entry(data_digest, catalogue.extra, None, ids, cities, records))
+    cache.put(path, cache.Entry(data_digest, catalogue.extra, cities, records, None, ids))
 
 
 def _entry_from_blocks(
@@ -293,13 +299,15 @@ def _entry_from_blocks(
         decoded = codec.decode({**document, "place": [table for _, table in fresh]})
     except (codec.InvalidCatalogue, codec.NewerVersion):
         return None  # the whole file's parse reports it, with every place's position
-    records = [known.get(key, ("", "", "")) for key in keys]
+    records = [known.get(key, ("", "", b"")) for key in keys]
     for (at, _), place in zip(fresh, decoded.places, strict=True):
         records[at] = (place.id, city_key(place.city), cache.record_of(place))
-    ids, cities, lines = ([row[column] for row in records] for column in range(3))
+    ids = [place_id for place_id, _, _ in records]
+    cities = [place_city for _, place_city, _ in records]
+    lines = [record for _, _, record in records]
     if len(set(ids)) != len(ids):
         return None  # a duplicate id: the whole file's parse reports it with its positions
-    return cache.Entry(data_digest, dict(decoded.extra), keys, ids, cities, lines)
+    return cache.Entry(data_digest, dict(decoded.extra), cities, lines, keys, ids)
 
 
 def _blocks_of(data: bytes, places: tuple[Place, ...], entry: cache.Entry) -> dict[str, Block]:
@@ -440,10 +448,10 @@ def save(path: Path, catalogue: Catalogue, *, unchanged_since: Snapshot | None =
     entry = cache.Entry(
         cache.digest(data),
         catalogue.extra,
-        [block.key for block in written],
-        [block.place.id for block in written],
         [city_key(block.place.city) for block in written],
         [block.record for block in written],
+        [block.key for block in written],
+        [block.place.id for block in written],
     )
     cache.put(path, entry)
 
