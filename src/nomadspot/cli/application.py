@@ -63,7 +63,6 @@ def _global(
             help="Catalogue file to use (default: $NOMADSPOT_CATALOGUE, else catalogue.toml "
             "in your data folder; see 'nomadspot config').",
             metavar="PATH",
-            dir_okay=False,
             autocompletion=complete_path,
         ),
     ] = None,

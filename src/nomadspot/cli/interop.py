@@ -195,7 +195,8 @@ def export_places(
 
         Sink().write(text)
         return
-    from nomadspot.store import write_atomic
+    from nomadspot.store import refuse_output_onto, write_atomic
 
+    refuse_output_onto(output, state(ctx).catalogue_path)
     write_atomic(output, text, keep_backup=False)
     eprint(f"Wrote {len(places)} place{'' if len(places) == 1 else 's'} to {output}.")
