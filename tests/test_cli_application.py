@@ -266,7 +266,7 @@ def test_no_private_module_or_name_of_typer_is_used() -> None:
 
 def test_every_dependency_is_pinned_below_its_next_breaking_release() -> None:
     import tomllib
-    from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
 
     project = tomllib.loads((SOURCE.parent.parent / "pyproject.toml").read_text())["project"]
     requirements = [*project["dependencies"]]
@@ -276,11 +276,15 @@ def test_every_dependency_is_pinned_below_its_next_breaking_release() -> None:
         match = re.fullmatch(r"([\w.-]+)>=([\d.]+),<([\d.]+)", requirement)
         assert match, f"{requirement}: wants NAME>=X,<Y"
         name, low, high = match.groups()
-        installed = tuple(int(part) for part in version(name).split(".")[:3] if part.isdigit())
         as_tuple = [tuple(int(part) for part in bound.split(".")) for bound in (low, high)]
-        assert as_tuple[0] <= installed < as_tuple[1], (requirement, version(name))
         zero_major = as_tuple[1][0] == 0
         assert len(as_tuple[1]) == (2 if zero_major else 1), f"{requirement}: next major/minor"
+        try:
+            found = version(name)
+        except PackageNotFoundError:  # an extra this venv does not install (gazetteer-build)
+            continue
+        installed = tuple(int(part) for part in found.split(".")[:3] if part.isdigit())
+        assert as_tuple[0] <= installed < as_tuple[1], (requirement, found)
 
 
 # --- help that reads like a man page (issue 18.1), through a real process --------------------

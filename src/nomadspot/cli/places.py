@@ -170,7 +170,7 @@ def remove(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Remove a place. Asks first, unless --yes; off a terminal --yes is required, and
-    with --yes REF must be the exact id or name.
+    with --yes, REF must be the exact id or name.
 
     Example: nomadspot remove e-dune --yes
     """
