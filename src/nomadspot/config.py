@@ -13,7 +13,7 @@ from typing import Any
 from nomadspot.errors import UsageError
 from nomadspot.paths import config_path
 
-DEFAULT_KEYS = ("city", "country", "people", "duration", "needs", "format")
+DEFAULT_KEYS = ("city", "country", "people", "duration", "needs", "format", "limit")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +26,7 @@ class Config:
     duration: str | None = None
     needs: tuple[str, ...] = ()
     format: str | None = None
+    limit: int | None = None
     weights: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -67,6 +68,9 @@ def load_config(path: Path | None = None) -> Config:
         isinstance(people, bool) or not isinstance(people, int) or people < 1
     ):
         raise _bad(path, "people", "must be a whole number of at least 1")
+    limit = defaults.get("limit")
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+        raise _bad(path, "limit", "must be a whole number of at least 1")
     needs = defaults.get("needs", [])
     if not isinstance(needs, list) or not all(isinstance(need, str) for need in needs):
         raise _bad(path, "needs", 'must be a list of amenities, like ["wifi", "power"]')
@@ -80,5 +84,6 @@ def load_config(path: Path | None = None) -> Config:
         duration=text_values["duration"],
         needs=tuple(needs),
         format=text_values["format"],
+        limit=limit,
         weights=weights,
     )
