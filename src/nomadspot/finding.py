@@ -150,6 +150,8 @@ def _elsewhere(
         town = resolve_city(meeting.city, meeting.country or "FR").town
     except UsageError:
         return _did_you_mean(meeting.city, places)
+    if fold(town.name) != fold(meeting.city) and _did_you_mean(town.name, places):
+        return f"did you mean {town.name!r}?"  # the gazetteer read a misspelt name
     around = dataclasses.replace(
         meeting, city=None, near=(Participant(town.name, town.lat, town.lon),), radius_km=None
     )

@@ -21,7 +21,7 @@ from nomadspot.ranking.weights import Weights
 from nomadspot.vocabulary import Kind
 
 # How a requirement counts: confirmed 1, likely for the kind, unknown.
-LIKELY_VALUE: Final = 0.7
+LIKELY_VALUE: Final = 0.85  # "almost always" (see priors)
 UNKNOWN_VALUE: Final = 0.3
 DISTANCE_HALF_KM: Final = 10.0  # the distance at which the distance criterion is worth half
 MARGIN_FULL_MINUTES: Final = 120.0  # closing this long after the meeting, or later: full marks
@@ -90,7 +90,7 @@ class Criterion:
 
 
 def requirements(place: Place, context: Context, facts: Facts) -> Mark:
-    """Each required amenity: confirmed 1, likely for the kind 0.7, unknown 0.3."""
+    """Each required amenity: confirmed 1, likely for the kind 0.85, unknown 0.3."""
     needs = context.meeting.needs
     raised, unknown, total = [], [], 0.0
     for need in needs:
