@@ -63,7 +63,7 @@ def find(
     command line prints on stderr (which town a name was taken for). Bad input raises
     ``UsageError``; an unreadable catalogue ``CatalogueError``. When nothing fits, the
     ranking has no results (``nothing_fits`` says why)."""
-    from nomadspot import clock, ranking
+    from nomadspot import clock, gcpause, ranking
     from nomadspot.config import load_config
     from nomadspot.paths import catalogue_path
     from nomadspot.store import load_for_reading
@@ -96,14 +96,15 @@ def find(
     weights = ranking.Weights.from_mapping(config.weights)
     centres = town_centres(places.places, say) if meeting.near else {}
     today = clock.today()
-    result = ranking.rank(
-        places.places,
-        meeting,
-        weights,
-        elsewhere=places.elsewhere,
-        town_centres=centres,
-        today=today,
-    )
+    with gcpause.paused(keep=True):  # tens of thousands of results, no cycles (see gcpause)
+        result = ranking.rank(
+            places.places,
+            meeting,
+            weights,
+            elsewhere=places.elsewhere,
+            town_centres=centres,
+            today=today,
+        )
     if not result.results and result.in_scope == 0 and meeting.city:
         everywhere = load_for_reading(path, say).places if places.elsewhere else places.places
         suggestion = _elsewhere(meeting, everywhere, weights, say, today)

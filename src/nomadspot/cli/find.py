@@ -184,7 +184,7 @@ def find(
 
     Example: nomadspot find --near Lyon --near Vienne --meeting-room --people 4 --at "mardi 10h" --for 2h
     """
-    from nomadspot import finding
+    from nomadspot import finding, gcpause
     from nomadspot.output import default_format
 
     run = state(ctx)
@@ -212,6 +212,7 @@ def find(
     if limit is None and shown == "table":
         limit = run.config.limit or TABLE_LIMIT
     if result.results or explain or shown == "json":
-        run.renderer(shown).ranking(result.truncated(limit), explain=explain)
+        with gcpause.paused():  # a dict or a row for each result, no cycles (see gcpause)
+            run.renderer(shown).ranking(result.truncated(limit), explain=explain)
     if not result.results:
         raise finding.nothing_fits(result)

@@ -35,6 +35,8 @@ _OTHER_UNKNOWNS: Final = (
 def ordered_unknown(keys: list[str], meeting: Meeting) -> tuple[str, ...]:
     """What is unknown, in the order a person asks: the required amenities as the meeting
     lists them, then hours, seats, meeting room seats, price, distance."""
+    if len(keys) < 2:
+        return tuple(keys)
     order = {key: index for index, key in enumerate((*meeting.needs, *_OTHER_UNKNOWNS))}
     return tuple(sorted(keys, key=lambda key: order.get(key, len(order))))
 

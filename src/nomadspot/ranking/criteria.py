@@ -12,7 +12,8 @@ import datetime as dt
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Final
+from functools import lru_cache
+from typing import Final, NamedTuple
 
 from nomadspot import hours
 from nomadspot.model import Meeting, Place
@@ -49,9 +50,9 @@ FIT: Final[dict[Kind, tuple[float, float, float, float, float]]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Mark:
-    """A criterion's value in [0, 1] and its reasons: what raised, lowered, is unknown."""
+class Mark(NamedTuple):
+    """A criterion's value in [0, 1] and its reasons: what raised, lowered, is unknown.
+    (A named tuple: immutable, and several criteria make one for every place.)"""
 
     value: float
     raised: tuple[str, ...] = ()
@@ -60,15 +61,18 @@ class Mark:
 
 
 def up(value: float, reason: str) -> Mark:
-    return Mark(value, raised=(reason,))
+    return Mark(value, (reason,), (), ())
 
 
 def down(value: float, reason: str) -> Mark:
-    return Mark(value, lowered=(reason,))
+    return Mark(value, (), (reason,), ())
 
 
 def unsure(value: float, reason: str) -> Mark:
-    return Mark(value, unknown=(reason,))
+    return Mark(value, (), (), (reason,))
+
+
+FULL, NOTHING = Mark(1.0), Mark(0.0)
 
 
 def either(value: float, reason: str, *, raised: bool) -> Mark:
@@ -91,26 +95,35 @@ class Criterion:
 
 def requirements(place: Place, context: Context, facts: Facts) -> Mark:
     """Each required amenity: confirmed 1, likely for the kind 0.85, unknown 0.3."""
-    needs = context.meeting.needs
+    states = tuple(
+        (need, True if need in facts.matched else facts.likely.get(need))
+        for need in context.meeting.needs
+    )
+    return _requirements_mark(states)
+
+
+@lru_cache(maxsize=256)  # few combinations recur for thousands of places: texts made once
+def _requirements_mark(states: tuple[tuple[str, bool | str | None], ...]) -> Mark:
+    """``states``: each need and True (confirmed), the kind it is likely for, or None."""
     raised, unknown, total = [], [], 0.0
-    for need in needs:
-        if need in facts.matched:
+    for need, state in states:
+        if state is True:
             total += 1.0
             raised.append(f"{label(need)} confirmed")
-        elif need in facts.likely:
+        elif state:
             total += LIKELY_VALUE
-            unknown.append(f"{label(need)} likely ({facts.likely[need]})")
+            unknown.append(f"{label(need)} likely ({state})")
         else:
             total += UNKNOWN_VALUE
             unknown.append(f"{label(need)} unknown")
-    return Mark(total / len(needs), raised=tuple(raised), unknown=tuple(unknown))
+    return Mark(total / len(states), tuple(raised), (), tuple(unknown))
 
 
 def hours_known(place: Place, context: Context, facts: Facts) -> Mark:
     """With --at: open throughout 1 (said by ``closing_margin``), unknown 0.3."""
     check = facts.check
     if check is None or check.state == "open":
-        return Mark(1.0)
+        return FULL
     if check.state == "closed":  # only a near miss gets here
         return down(0.0, check.text)
     if not place.opening_hours and place.opening_hours_raw:
@@ -126,7 +139,12 @@ def closing_margin(place: Place, context: Context, facts: Facts) -> Mark:
     """Time between the end of the meeting and closing: full marks at 2 hours."""
     check = facts.check
     if check is None or check.state != "open":
-        return Mark(0.0)
+        return NOTHING
+    return _margin_mark(check)
+
+
+@lru_cache(maxsize=1024)  # places with the same hours share one verdict: its text made once
+def _margin_mark(check: hours.WindowCheck) -> Mark:
     margin = check.minutes_to_close_after_end
     if check.closes_at is None or margin is None:
         return up(1.0, "open around the clock")
@@ -161,13 +179,18 @@ def distance(place: Place, context: Context, facts: Facts) -> Mark:
 def fit(place: Place, context: Context, facts: Facts) -> Mark:
     """How well the kind suits the party; a meeting room helps a group of 3 or more."""
     people = context.meeting.people
-    column = 0 if people <= 1 else 1 if people == 2 else 2 if people <= 4 else 3
-    value = FIT.get(place.kind, FIT[Kind.OTHER])[column if people <= 8 else 4]
-    what = place.kind.value.replace("_", " ")
     room_seats = place.meeting_room_seats
     room_fits = place.amenities.get("meeting_room") is True and (
         room_seats is None or room_seats >= people
     )
+    return _fit_mark(place.kind, people, room_fits)
+
+
+@lru_cache(maxsize=256)  # a few kinds and party sizes for thousands of places
+def _fit_mark(kind: Kind, people: int, room_fits: bool) -> Mark:
+    column = 0 if people <= 1 else 1 if people == 2 else 2 if people <= 4 else 3
+    value = FIT.get(kind, FIT[Kind.OTHER])[column if people <= 8 else 4]
+    what = kind.value.replace("_", " ")
     if people >= 3 and room_fits and value < ROOM_FIT:
         value, what = ROOM_FIT, f"{what} with a meeting room"
     quality = "good" if value >= 0.8 else "fair" if value >= 0.5 else "poor"
@@ -196,7 +219,7 @@ def rating(place: Place, context: Context, facts: Facts) -> Mark:
     """The user's visits: an average shrunk towards 3/5 as if one more visit said 3."""
     ratings = [visit.rating for visit in place.visits if visit.rating is not None]
     if not ratings:
-        return Mark((RATING_PRIOR - 1) / 4)
+        return UNRATED
     average = sum(ratings) / len(ratings)
     shrunk = (sum(ratings) + RATING_PRIOR * RATING_PRIOR_VISITS) / (
         len(ratings) + RATING_PRIOR_VISITS
@@ -210,9 +233,13 @@ def wifi_speed(place: Place, context: Context, facts: Facts) -> Mark:
     """The measured wifi speed (the place's, or its visits')."""
     mbps = place.measured_wifi_mbps
     if mbps is None or not math.isfinite(mbps) or mbps < 0:
-        return Mark(0.0 if place.amenities.get("wifi") is False else WIFI_UNMEASURED)
+        return NOTHING if place.amenities.get("wifi") is False else UNMEASURED
     value = 1 - math.exp(-mbps / WIFI_SCALE_MBPS)
     return either(value, f"wifi measured at {number(mbps)} Mbps", raised=mbps >= 20)
+
+
+UNRATED = Mark((RATING_PRIOR - 1) / 4)
+UNMEASURED = Mark(WIFI_UNMEASURED)
 
 
 def _always(meeting: Meeting) -> bool:

@@ -123,12 +123,15 @@ def _score(
     item: _Judged, context: Context, criteria: tuple[tuple[Criterion, float], ...]
 ) -> tuple[float, tuple[Mark, ...]]:
     """The weighted mean of the criteria's values, in [0, 1], and their marks."""
-    marks = tuple(criterion.value(item.place, context, item.facts) for criterion, _ in criteria)
-    total = sum(weight for _, weight in criteria)
-    if total <= 0:
-        return 0.0, marks
-    exact = sum(weight * mark.value for (_, weight), mark in zip(criteria, marks, strict=True))
-    return min(1.0, max(0.0, exact / total)), marks
+    place, facts = item.place, item.facts
+    marks = []
+    total = exact = 0.0
+    for criterion, weight in criteria:
+        mark = criterion.value(place, context, facts)
+        marks.append(mark)
+        total += weight
+        exact += weight * mark.value
+    return (min(1.0, max(0.0, exact / total)) if total > 0 else 0.0), tuple(marks)
 
 
 def _name_key(place: Place) -> tuple[str, str, str]:
@@ -140,9 +143,13 @@ def _result(
 ) -> Result:
     facts = item.facts
     check = facts.check
-    raised = [text for mark in marks for text in mark.raised]
-    lowered = [text for mark in marks for text in mark.lowered]
-    unknown = [text for mark in marks for text in mark.unknown]
+    raised: list[str] = []
+    lowered: list[str] = []
+    unknown: list[str] = []
+    for mark in marks:
+        raised += mark.raised
+        lowered += mark.lowered
+        unknown += mark.unknown
     return Result(
         rank=number,
         place=item.place,

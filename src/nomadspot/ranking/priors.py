@@ -32,6 +32,9 @@ LIKELY: Final[dict[Kind, frozenset[str]]] = {
 }
 
 
+_NOTHING: Final[frozenset[str]] = frozenset()
+
+
 def likely(kind: Kind, amenity: str) -> bool:
     """Whether ``amenity`` is likely at a place of this ``kind`` when unknown."""
-    return amenity in LIKELY.get(kind, frozenset())
+    return amenity in LIKELY.get(kind, _NOTHING)
