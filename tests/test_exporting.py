@@ -226,7 +226,7 @@ def flat_place(place: Place) -> Place:
 
     tags = []
     for tag in place.tags:
-        cleaned = clean(tag.replace(";", ","))
+        cleaned = clean(tag)
         if cleaned and cleaned.strip() == cleaned and cleaned not in tags:
             tags.append(cleaned)
     price = place.price
@@ -246,6 +246,7 @@ def flat_place(place: Place) -> Place:
         tags=tuple(tags),
         visits=(),
         extra={},
+        private={},
         price=price,
         amenities={key: value for key, value in place.amenities.items() if key in AMENITY_KEYS},
     )

@@ -265,3 +265,32 @@ def _delta(
         return dt.timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
     except OverflowError:
         return MAX_DURATION * 2
+
+
+# --------------------------------------------------------------------------- days
+
+DAY_FORMS = "'2026-11-20', '20/11/2026', 'today'/'aujourd'hui' or 'yesterday'/'hier'"
+_DAY_WORDS = {"today": 0, "aujourd'hui": 0, "aujourdhui": 0, "yesterday": 1, "hier": 1}
+_DAY_WORDS |= {"tomorrow": -1, "demain": -1}  # read, then refused as the future
+_SLASHED_DAY = re.compile(r"^(?P<d>\d{1,2})[/.](?P<m>\d{1,2})[/.](?P<y>\d{4})$")
+
+
+def parse_day(text: str, today: dt.date) -> dt.date:
+    """A past day as people type it (a visit, when facts were checked): ``2026-11-20``,
+    ``20/11/2026`` (day first, as in French), ``today``/``aujourd'hui``,
+    ``yesterday``/``hier``. A day after ``today`` is refused (``UsageError``, exit 2)."""
+    words = _normal(text)
+    back = _DAY_WORDS.get(words)
+    slashed = _SLASHED_DAY.match(words)
+    try:
+        if back is not None:
+            day = today - dt.timedelta(days=back)
+        elif slashed is not None:
+            day = dt.date(int(slashed["y"]), int(slashed["m"]), int(slashed["d"]))
+        else:
+            day = dt.date.fromisoformat(words)
+    except ValueError as error:
+        raise UsageError(f"cannot read {text!r} as a day; use {DAY_FORMS}") from error
+    if day > today:
+        raise UsageError(f"{text!r} is in the future (today is {today.isoformat()})")
+    return day

@@ -11,7 +11,15 @@ from typing import Annotated
 import typer
 
 from nomadspot.cli.application import app
-from nomadspot.cli.common import CityFilter, KindFilter, TagFilter, complete_kind, eprint, state
+from nomadspot.cli.common import (
+    CityFilter,
+    KindFilter,
+    TagFilter,
+    complete_kind,
+    eprint,
+    state,
+)
+from nomadspot.cli.fieldoptions import IncludePrivate
 from nomadspot.errors import NoResultError, UsageError
 
 IMPORT_FORMATS = ("osm", "geojson", "csv", "toml")
@@ -178,8 +186,10 @@ def export_places(
     city: CityFilter = None,
     kind: KindFilter = None,
     tag: TagFilter = None,
+    include_private: IncludePrivate = False,
 ) -> None:
-    """Write places in a format other tools read.
+    """Write places in a format other tools read. [place.private] stays out unless
+    --include-private.
 
     Example: nomadspot export --format geojson --city Paris --output paris.geojson
     """
@@ -191,6 +201,8 @@ def export_places(
     places = select(state(ctx).read_catalogue().places, city=city, kinds=kind, tags=tag)
     if not places:
         raise NoResultError("no place matches; nothing was written")
+    if not include_private:
+        places = [place.without_private() for place in places]
     text = export_text(places, format)  # type: ignore[arg-type]
     if output is None:
         from nomadspot.output import Sink

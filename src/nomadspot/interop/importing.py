@@ -34,8 +34,14 @@ from typing import Any, Generic, Literal, TypeVar
 
 from nomadspot import codec
 from nomadspot.errors import UsageError
+from nomadspot.fields import COUNTRY, PLACE_FIELDS, SEATS, Day, FieldSpec, clean_text
 from nomadspot.interop import osm
-from nomadspot.interop.exporting import PRICE_COLUMNS, TAG_SEPARATOR, uncsv_cell
+from nomadspot.interop.exporting import (
+    CSV_COLUMNS,
+    PLACE_COLUMNS,
+    PRICE_COLUMN_SPECS,
+    uncsv_cell,
+)
 from nomadspot.model import EMPTY, Place, Price, Visit
 from nomadspot.text import fold, fold_cached, slug
 from nomadspot.vocabulary import AMENITY_KEYS, KIND_ALIASES, Kind, find_amenity, find_kind
@@ -46,30 +52,19 @@ Locate = Callable[[float, float], tuple[str, str] | None]
 Progress = Callable[[int, int], None]
 K = TypeVar("K")
 
-# The catalogue keys ``--map KEY=FIELD`` accepts (amenity aliases are accepted too and
-# read as their canonical key: ``--map wi-fi=WIFI``).
-MAP_KEYS: tuple[str, ...] = (
-    "id",
-    "name",
-    "kind",
-    "city",
-    "country",
-    "address",
-    "lat",
-    "lon",
-    "opening_hours",
-    "opening_hours_raw",
-    "seats",
-    "meeting_room_seats",
-    "wifi_mbps",
-    "website",
-    "phone",
-    "notes",
-    "tags",
-    "source",
-    *AMENITY_KEYS,
-    *PRICE_COLUMNS,
-    "price_currency",
+# The catalogue keys ``--map KEY=FIELD`` accepts: the export's columns, so that export then
+# import round-trips (amenity aliases are accepted too and read as their canonical key:
+# ``--map wi-fi=WIFI``).
+MAP_KEYS: tuple[str, ...] = CSV_COLUMNS
+# The keys read by rules of their own in ``_Mapper.place`` (OpenStreetMap tags, geometry,
+# fall-backs); every other column is read by its declared type.
+_OWN_RULES = frozenset(
+    {"id", "name", "kind", "city", "country", "address", "lat", "lon", "opening_hours"}
+    | {"opening_hours_raw", "seats", "website", "phone", "source"}
+)
+_DATE_KEYS = tuple(spec.name for spec in PLACE_FIELDS if isinstance(spec.type, Day))
+_BY_TYPE: tuple[FieldSpec, ...] = tuple(
+    spec for spec in PLACE_COLUMNS if spec.name not in _OWN_RULES
 )
 
 # Reasons a record is skipped (the keys of ``ImportBatch.skipped``).
@@ -87,13 +82,7 @@ INVALID_PLACE = "invalid place"
 HEAD_SIZE = 1 << 20
 MAX_ID_LENGTH = 60
 MAX_HOURS_LENGTH = 2_000
-MAX_SEATS = codec.MAX_SEATS
-MAX_WIFI = 1e6
-MAX_PRICE = 1e9
 _ID_PATTERN = codec.ID_PATTERN
-_COUNTRY = re.compile(r"^[A-Za-z]{2}$")
-_CURRENCY = re.compile(r"^[A-Za-z]{3}$")
-_COUNT = re.compile(r"^\+?[0-9]{1,7}(?:\.0*)?$")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _TOML_HEAD = re.compile(rb"^\s*(?:version\s*=|\[\[place\]\])", re.MULTILINE)
 _YES = frozenset({"yes", "y", "true", "1", "oui", "x"})
@@ -627,27 +616,12 @@ def _check_mapped_fields(
 # --- records to places -----------------------------------------------------------------------
 
 
-def _clean(text: str) -> str | None:
-    """Stripped, without NUL characters or lone surrogates (which cannot be written as
-    UTF-8); None when nothing is left."""
-    if "\x00" in text:
-        text = text.replace("\x00", "")
-    if not text.isascii() and _SURROGATE.search(text):
-        text = _SURROGATE.sub("\ufffd", text)
-    text = text.strip()
-    return text or None
-
-
 def _text(value: Any) -> str | None:
-    if isinstance(value, str):
-        return _clean(value)
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int):
-        return str(value) if abs(value) < 10**18 else None
-    if isinstance(value, float) and math.isfinite(value):
-        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
-    return None
+    return clean_text(value)
+
+
+def _country(value: Any) -> str | None:
+    return COUNTRY.take(value)  # type: ignore[no-any-return]
 
 
 def _number(value: Any) -> float | _Unreadable | None:
@@ -677,28 +651,6 @@ def _number(value: Any) -> float | _Unreadable | None:
         return UNREADABLE
 
 
-def _amount(value: Any, high: float) -> float | None:
-    number = _number(value)
-    if isinstance(number, float) and math.isfinite(number) and 0 <= number <= high:
-        return number
-    return None
-
-
-def _count(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if 0 <= value <= MAX_SEATS else None
-    if isinstance(value, float):
-        return int(value) if value.is_integer() and 0 <= value <= MAX_SEATS else None
-    if isinstance(value, str):
-        text = value.strip()
-        if _COUNT.match(text):
-            number = int(float(text))
-            return number if number <= MAX_SEATS else None
-    return None
-
-
 def _flag(value: Any) -> bool | None:
     if isinstance(value, bool):
         return value
@@ -711,26 +663,6 @@ def _flag(value: Any) -> bool | None:
         if word in _NO:
             return False
     return None
-
-
-def _tags(value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):
-        parts: list[Any] = value.split(TAG_SEPARATOR)
-    elif isinstance(value, list):
-        parts = value
-    else:
-        return ()
-    tags: list[str] = []
-    for part in parts:
-        tag = _text(part) if isinstance(part, str) else None
-        if tag is not None and tag not in tags:
-            tags.append(tag)
-    return tuple(tags)
-
-
-def _country(value: Any) -> str | None:
-    text = _text(value)
-    return text.upper() if text is not None and _COUNTRY.match(text) else None
 
 
 _KIND_PHRASES: dict[str, Kind] = {
@@ -876,7 +808,7 @@ class _Mapper:
             if usable is None:
                 raw_hours = raw_hours or hours
             hours = usable
-        seats = _count(get(props, "seats"))
+        seats = SEATS.take(get(props, "seats"))
         if seats is None and "seats" not in mapped:
             seats = osm.seats(props)
         source = _text(get(props, "source")) if "source" in mapped else record.osm_source
@@ -899,16 +831,18 @@ class _Mapper:
             opening_hours=hours,
             opening_hours_raw=raw_hours,
             seats=seats,
-            meeting_room_seats=_count(get(props, "meeting_room_seats")),
-            wifi_mbps=_amount(get(props, "wifi_mbps"), MAX_WIFI),
             website=self.text_or_osm(props, "website", osm.website),
             phone=self.text_or_osm(props, "phone", osm.phone),
-            tags=_tags(get(props, "tags")),
-            notes=_text(get(props, "notes")),
             source=source,
+            **self.by_type(props),
             amenities=self.amenities(props) or EMPTY,
             price=self.price(props),
         )
+
+    def by_type(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        """The columns read by their declared type; what is absent keeps its default."""
+        values = ((spec.name, spec.type.take(self.get(props, spec.flat))) for spec in _BY_TYPE)
+        return {name: value for name, value in values if value is not None}
 
     def text_or_osm(
         self,
@@ -971,12 +905,8 @@ class _Mapper:
         return found
 
     def price(self, props: Mapping[str, Any]) -> Price | None:
-        currency = _text(self.get(props, "price_currency"))
         price = Price(
-            hour=_amount(self.get(props, "price_hour"), MAX_PRICE),
-            day=_amount(self.get(props, "price_day"), MAX_PRICE),
-            room_hour=_amount(self.get(props, "price_room_hour"), MAX_PRICE),
-            currency=currency.upper() if currency and _CURRENCY.match(currency) else None,
+            **{spec.name: spec.type.take(self.get(props, spec.flat)) for spec in PRICE_COLUMN_SPECS}
         )
         return None if price.is_empty else price
 
@@ -1073,21 +1003,27 @@ def _json_places(document: Any, path: Path) -> list[Any]:
         raise UsageError(f"{path} is not a nomadspot JSON export (a list of places)")
     if document and not any(isinstance(item, dict) for item in document):
         raise UsageError(f"{path} is a JSON list, but not of places (objects)")
-    return [
-        {**item, "visits": [_json_visit(visit) for visit in item["visits"]]}
-        if isinstance(item, dict) and isinstance(item.get("visits"), list)
-        else item
-        for item in document
-    ]
+    return [_json_place(item) if isinstance(item, dict) else item for item in document]
 
 
-def _json_visit(visit: Any) -> Any:
-    if isinstance(visit, dict) and isinstance(visit.get("date"), str):
-        try:
-            return {**visit, "date": dt.date.fromisoformat(visit["date"].strip())}
-        except ValueError:
-            return visit
-    return visit
+def _json_place(item: dict[str, Any]) -> dict[str, Any]:
+    """A place of the JSON export with its dates (ISO 8601 text in JSON) as dates again."""
+    place: dict[str, Any] = _json_dates(item, _DATE_KEYS)
+    if isinstance(place.get("visits"), list):
+        place["visits"] = [_json_dates(visit, ("date",)) for visit in place["visits"]]
+    return place
+
+
+def _json_dates(table: Any, keys: Sequence[str]) -> Any:
+    if not isinstance(table, dict):
+        return table
+    converted = dict(table)
+    for key in keys:
+        value = table.get(key)
+        if isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                converted[key] = dt.date.fromisoformat(value.strip())
+    return converted
 
 
 def _catalogue_place(raw: Any) -> Place | str:
