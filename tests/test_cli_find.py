@@ -1245,3 +1245,29 @@ def test_piped_find_defaults_to_tsv_and_feeds_head(catalogue_path: Path) -> None
     assert result.stdout.splitlines()[0] == "cafe-00"
     assert result.stdout.splitlines()[-1] in {"status 0", "status 141"}
     assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
+
+
+def test_the_new_facts_in_explain(cli: Cli, catalogue_path: Path) -> None:
+    """Sockets order --power, old facts say when they were checked, closed places and
+    time limits exclude with their reason (a time limit makes a near miss)."""
+    cli("add", "Old Café", "--kind", "cafe", "--city", "Vienne", "--checked", "2023-05-02",
+        "--sockets", "plenty")  # fmt: skip
+    cli("add", "Fresh Café", "--kind", "cafe", "--city", "Vienne", "--checked", "2026-10-01",
+        "--sockets", "limited")  # fmt: skip
+    cli("add", "Quick Café", "--kind", "cafe", "--city", "Vienne", "--time-limit", "1h")
+    cli("add", "Shut", "--kind", "cafe", "--city", "Vienne", "--status", "temporarily_closed")
+    table = cli("find", "--power", "--for", "2h", "--explain", "--format", "table").stdout
+    assert table.index("1. Old Café") < table.index("2. Fresh Café")
+    assert "· plenty of sockets" in table and "· few sockets" in table
+    assert "· last checked 2023" in table
+    lines = [" ".join(line.split()) for line in table.splitlines()]
+    assert "1 temporarily closed" in lines
+    assert "Quick Café (Vienne): laptops welcome 1h, the meeting lasts 2h" in lines
+    data = find_json(cli, "--power", "--for", "2h")
+    assert data["excluded"]["near_misses"] == [
+        {
+            "id": "quick-cafe-vienne",
+            "name": "Quick Café",
+            "reason": "laptops welcome 1h, the meeting lasts 2h",
+        }
+    ]

@@ -238,7 +238,7 @@ def test_wishes_rating_and_wifi_speed() -> None:
 
 def test_a_criterion_weighed_zero_is_left_out() -> None:
     places = [cafe(id="a", name="A"), cafe(id="b", name="B", visits=(Visit(TUESDAY_10.date(), 5),))]
-    no_rating = Weights(rating=0.0)
+    no_rating = Weights(rating=0.0, freshness=0.0)  # a visit also checks the facts
     assert [r.id for r in rank(places, Meeting()).results] == ["b", "a"]
     ranking = rank(places, Meeting(), no_rating)
     assert [r.id for r in ranking.results] == ["a", "b"]  # a tie, by name
@@ -293,3 +293,89 @@ def test_confirmed_never_ranks_below_unknown_all_else_equal(
             assert "confirmed" in results
             assert results["confirmed"].score >= results["unknown"].score
             assert results["confirmed"].rank < results["unknown"].rank
+
+
+# --- the facts people ask about (status, time limit, sockets, freshness) --------------------
+
+
+def test_closed_places_are_excluded_with_their_reason() -> None:
+    from nomadspot.model import Status
+
+    places = [
+        cafe(id="open", name="Open"),
+        cafe(id="gone", name="Gone", status=Status.CLOSED),
+        cafe(id="works", name="Works", status=Status.TEMPORARILY_CLOSED),
+    ]
+    ranking = rank(places, Meeting())
+    assert [r.id for r in ranking.results] == ["open"]
+    assert {e.place.id: e.reason for e in ranking.excluded} == {
+        "gone": "closed",
+        "works": "temporarily closed",
+    }
+    assert ranking.near_misses == ()  # a closed place is no near miss
+
+
+def test_a_time_limit_shorter_than_the_meeting_excludes() -> None:
+    from nomadspot.model import NO_TIME_LIMIT
+
+    meeting = Meeting(duration=dt.timedelta(hours=2))
+    hour = cafe(time_limit=dt.timedelta(hours=1))
+    failure, _ = run_filter(filters.long_enough, hour, meeting)
+    assert failure is not None and failure.reason == "time limit shorter than the meeting"
+    assert failure.miss == "laptops welcome 1h, the meeting lasts 2h"
+    assert run_filter(filters.long_enough, cafe(time_limit=NO_TIME_LIMIT), meeting)[0] is None
+    assert run_filter(filters.long_enough, cafe(), meeting)[0] is None
+    two_hours = cafe(time_limit=dt.timedelta(hours=2))
+    assert run_filter(filters.long_enough, two_hours, meeting)[0] is None
+    ranking = rank([hour], meeting)
+    assert [miss.reason for miss in ranking.near_misses] == [
+        "laptops welcome 1h, the meeting lasts 2h"
+    ]
+
+
+def test_power_ranks_plenty_above_limited_above_ask() -> None:
+    from nomadspot.model import Sockets
+
+    common = {"amenities": {"power": True}}
+    places = [
+        cafe(id="ask", name="A", sockets=Sockets.ASK, **common),
+        cafe(id="limited", name="B", sockets=Sockets.LIMITED, **common),
+        cafe(id="plenty", name="C", sockets=Sockets.PLENTY, **common),
+        cafe(id="none", name="D", sockets=Sockets.NONE),
+    ]
+    ranking = rank(places, Meeting(needs=("power",)))
+    assert [r.id for r in ranking.results] == ["plenty", "limited", "ask"]
+    assert {e.place.id: e.reason for e in ranking.excluded} == {"none": "no power"}
+    assert "plenty of sockets" in ranking.results[0].reasons
+    assert "sockets: ask the staff" in ranking.results[2].reasons
+    # sockets alone say power: "limited" is power confirmed
+    alone = rank([cafe(sockets=Sockets.LIMITED)], Meeting(needs=("power",)))
+    assert alone.results[0].matched == ("power",)
+
+
+def test_old_or_never_checked_facts_rank_a_little_lower() -> None:
+    today = dt.date(2026, 11, 30)
+    fresh = cafe(id="fresh", name="Z", checked=dt.date(2026, 1, 5))
+    old = cafe(id="old", name="A", checked=dt.date(2023, 6, 1))
+    visited = cafe(id="visited", name="B", checked=dt.date(2023, 6, 1), visits=(Visit(today),))
+    never = cafe(id="never", name="C")
+    ranking = rank([old, fresh, never, visited], Meeting(), today=today)
+    order = [r.id for r in ranking.results]
+    assert order[:2] == ["visited", "fresh"]  # a visit counts as a check (ties by name)
+    assert set(order[2:]) == {"old", "never"}
+    by_id = {r.id: r for r in ranking.results}
+    assert "last checked 2023" in by_id["old"].reasons
+    assert "facts never checked" in by_id["never"].reasons
+    assert by_id["fresh"].score - by_id["old"].score < 0.05  # a little
+
+
+def test_wifi_speed_is_the_median_of_recent_readings() -> None:
+    slow_then_fast = cafe(
+        visits=(
+            Visit(dt.date(2026, 1, 1), wifi_mbps=2.0),
+            Visit(dt.date(2026, 2, 1), wifi_mbps=80.0),
+            Visit(dt.date(2026, 3, 1), wifi_mbps=90.0),
+        )
+    )
+    result = mark(criteria.wifi_speed, slow_then_fast, Meeting(), Facts())
+    assert result.raised == ("wifi measured at 80 Mbps",)

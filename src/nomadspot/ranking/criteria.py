@@ -19,7 +19,7 @@ from nomadspot import hours
 from nomadspot.model import Meeting, Place
 from nomadspot.ranking.context import Context, Facts, duration_text, label, number
 from nomadspot.ranking.weights import Weights
-from nomadspot.vocabulary import Kind
+from nomadspot.vocabulary import Kind, Sockets
 
 # How a requirement counts: confirmed 1, likely for the kind, unknown.
 LIKELY_VALUE: Final = 0.85  # "almost always" (see priors)
@@ -30,6 +30,9 @@ WIFI_SCALE_MBPS: Final = 25.0  # 1 - exp(-mbps / 25): 25 Mbps 0.63, 50 Mbps 0.86
 WIFI_UNMEASURED: Final = 0.2  # no measure: about what a slow connection gets
 PREFER_UNKNOWN: Final = 0.25  # a wish whose presence is unknown, against 1 (has it), 0 (not)
 RATING_PRIOR, RATING_PRIOR_VISITS = 3.0, 1.0  # ratings shrink towards 3/5 as if one visit
+SOCKETS: Final = {Sockets.PLENTY: 1.0, Sockets.LIMITED: 0.6, Sockets.ASK: 0.3}
+SOCKETS_UNKNOWN: Final = 0.45  # between limited and ask: most places have a socket or two
+STALE_AFTER: Final = dt.timedelta(days=2 * 365)  # facts older than this may have changed
 ROOM_FIT: Final = 0.9  # a place with a meeting room (big enough, or unknown size) for 3+
 
 # How well a kind of place suits a party: 1 person, 2, 3-4, 5-8, 9 or more.
@@ -203,7 +206,7 @@ def wishes(place: Place, context: Context, facts: Facts) -> Mark:
     wished = context.meeting.prefer
     raised, lowered, unknown, total = [], [], [], 0.0
     for wish in wished:
-        has = place.amenities.get(wish)
+        has = place.has(wish)
         if has is True:
             total += 1.0
             raised.append(f"has {label(wish)} (preferred)")
@@ -238,6 +241,30 @@ def wifi_speed(place: Place, context: Context, facts: Facts) -> Mark:
     return either(value, f"wifi measured at {number(mbps)} Mbps", raised=mbps >= 20)
 
 
+def sockets(place: Place, context: Context, facts: Facts) -> Mark:
+    """With --power: plenty of sockets above limited above ask the staff."""
+    found = place.sockets
+    if found is None or found not in SOCKETS:
+        return UNKNOWN_SOCKETS
+    if found is Sockets.PLENTY:
+        return up(SOCKETS[found], "plenty of sockets")
+    if found is Sockets.LIMITED:
+        return down(SOCKETS[found], "few sockets")
+    return down(SOCKETS[found], "sockets: ask the staff")
+
+
+def freshness(place: Place, context: Context, facts: Facts) -> Mark:
+    """Facts checked (or a visit) within two years: full; older or never: nothing."""
+    checked = place.last_checked
+    if checked is None:
+        return NEVER_CHECKED
+    if context.today is not None and context.today - checked > STALE_AFTER:
+        return down(0.0, f"last checked {checked.year}")
+    return FULL
+
+
+UNKNOWN_SOCKETS = Mark(SOCKETS_UNKNOWN)
+NEVER_CHECKED = unsure(0.0, "facts never checked")
 UNRATED = Mark((RATING_PRIOR - 1) / 4)
 UNMEASURED = Mark(WIFI_UNMEASURED)
 
@@ -265,4 +292,6 @@ CRITERIA: Final[tuple[Criterion, ...]] = (
     Criterion("wishes", wishes, lambda w, m: w.prefer, lambda m: bool(m.prefer)),
     Criterion("rating", rating, lambda w, m: w.rating, _always),
     Criterion("wifi speed", wifi_speed, lambda w, m: w.wifi, _always),
+    Criterion("sockets", sockets, lambda w, m: w.sockets, lambda m: "power" in m.needs),
+    Criterion("freshness", freshness, lambda w, m: w.freshness, _always),
 )

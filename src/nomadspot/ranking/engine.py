@@ -181,6 +181,7 @@ def _near_misses(
         item
         for item in judged
         if len(item.failures) == 1
+        and item.failures[0][0].near_miss
         and not item.failures[0][0].scope
         and not _out_of_the_way(item, reach)
     ]

@@ -11,11 +11,12 @@ Adding a filter is one function and one line in ``FILTERS``.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
-from nomadspot.model import Meeting, Place
+from nomadspot.model import NO_TIME_LIMIT, Meeting, Place, Status
 from nomadspot.ranking import priors
 from nomadspot.ranking.context import (
     UNKNOWN_DISTANCE,
@@ -37,6 +38,8 @@ from nomadspot.text import fold_cached
 CLOSED: Final = "closed during the meeting"
 OVER_BUDGET: Final = "over budget"
 OUT_OF_THE_WAY: Final = "out of the way"
+TIME_LIMITED: Final = "time limit shorter than the meeting"
+STATUS_REASONS: Final = {Status.TEMPORARILY_CLOSED: "temporarily closed", Status.CLOSED: "closed"}
 _UNKNOWN_LABELS: Final = {
     UNKNOWN_HOURS: "hours",
     UNKNOWN_SEATS: "seats",
@@ -67,6 +70,8 @@ class Filter:
     check: Check
     applies: Callable[[Meeting], bool]
     scope: bool = False
+    near_miss: bool = True
+    """Whether failing this alone makes a near miss (a closed place never does)."""
 
 
 # --- scope ---------------------------------------------------------------------------------
@@ -117,12 +122,30 @@ def within_radius(place: Place, context: Context, facts: Facts) -> Failure | Non
 # --- obstacles -------------------------------------------------------------------------------
 
 
+def still_open(place: Place, context: Context, facts: Facts) -> Failure | None:
+    """A place closed for good, or for a while, receives nobody."""
+    if place.status is Status.OPEN:
+        return None
+    return Failure(STATUS_REASONS[place.status])
+
+
+def long_enough(place: Place, context: Context, facts: Facts) -> Failure | None:
+    """A laptop time limit shorter than the meeting excludes the place."""
+    limit, duration = place.time_limit, context.meeting.duration
+    if limit is None or limit == NO_TIME_LIMIT or duration <= limit:
+        return None
+    return Failure(
+        TIME_LIMITED,
+        f"laptops welcome {_hours_text(limit)}, the meeting lasts {_hours_text(duration)}",
+    )
+
+
 def has_amenities(place: Place, context: Context, facts: Facts) -> Failure | None:
     """Each required amenity: confirmed, known absent (excluded), likely for the kind, or
     unknown."""
     failure = None
     for need in context.meeting.needs:
-        has = place.amenities.get(need)
+        has = place.has(need)
         if has:
             facts.matched.append(need)
         elif has is None:
@@ -214,6 +237,15 @@ def nothing_unknown(place: Place, context: Context, facts: Facts) -> Failure | N
 # --- helpers -------------------------------------------------------------------------------
 
 
+def _hours_text(span: dt.timedelta) -> str:
+    """``1h``, ``1h30``, ``45min``."""
+    minutes = round(span.total_seconds() / 60)
+    whole, rest = divmod(minutes, 60)
+    if not whole:
+        return f"{rest}min"
+    return f"{whole}h" if not rest else f"{whole}h{rest:02d}"
+
+
 def _currency(place: Place) -> str:
     return (place.price.currency if place.price else None) or "EUR"
 
@@ -229,10 +261,12 @@ FILTERS: Final[tuple[Filter, ...]] = (
     Filter("country", in_country, lambda m: bool(m.country), scope=True),
     Filter("kind", of_kind, lambda m: bool(m.kinds), scope=True),
     Filter("radius", within_radius, lambda m: bool(m.near), scope=True),
+    Filter("status", still_open, lambda m: True, near_miss=False),
     Filter("amenity", has_amenities, lambda m: bool(m.needs)),
     Filter("people", seats_enough, lambda m: True),
     Filter("meeting room", room_big_enough, lambda m: "meeting_room" in m.needs),
     Filter("budget", within_budget, lambda m: True),
+    Filter("time limit", long_enough, lambda m: True),
     Filter("hours", open_throughout, lambda m: m.start is not None),
     Filter("strict", nothing_unknown, lambda m: m.strict),
 )

@@ -32,7 +32,7 @@ class Weights:
     """Measured wifi speed (saturates around 50-100 Mbps)."""
     sockets: float = 0.5
     """With --power: plenty of sockets, limited, or ask."""
-    freshness: float = 0.25
+    freshness: float = 0.1
     """Facts checked in the last two years rank a little above older or never checked ones."""
 
     @classmethod
