@@ -179,8 +179,9 @@ def find(
     """Rank places for a meeting: where, when, for how many, with what.
 
     Places known to fail a requirement are excluded; places where it is unknown stay,
-    ranked below confirmed ones and marked '?'. Exit 1 when nothing fits, naming the
-    condition that removed the most places.
+    marked '~' when the kind makes it likely (a coworking space's wifi) and '?' otherwise,
+    and rank below confirmed ones. With --near, places far beyond the best are out of the
+    way. Exit 1 when nothing fits, naming the condition that removed the most places.
 
     Example: nomadspot find --near Lyon --near Vienne --meeting-room --people 4 --at "mardi 10h" --for 2h
     """

@@ -264,7 +264,7 @@ def freshness(place: Place, context: Context, facts: Facts) -> Mark:
 
 
 UNKNOWN_SOCKETS = Mark(SOCKETS_UNKNOWN)
-NEVER_CHECKED = unsure(0.0, "facts never checked")
+NEVER_CHECKED = Mark(0.0)  # unsaid: most imported places; ``stale`` lists them
 UNRATED = Mark((RATING_PRIOR - 1) / 4)
 UNMEASURED = Mark(WIFI_UNMEASURED)
 
