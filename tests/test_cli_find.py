@@ -1065,7 +1065,7 @@ def test_no_result_counts_the_first_reason_of_each_place(cli: Cli, catalogue_pat
     # The city is scope, not the obstacle: among the places in Vienne, the seats.
     assert "1 of 1 excluded as 'too small for 3'" in result.stderr
     elsewhere = cli("find", "--city", "Lyon", "--kind", "coworking", code=1)
-    assert "no place in scope: 2 of 3 excluded as 'not a coworking'" in elsewhere.stderr
+    assert "no place in scope: of 3, 2 not a coworking, 1 not in Lyon" in elsewhere.stderr
 
 
 # --- config, visits --------------------------------------------------------------------------

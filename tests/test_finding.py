@@ -124,6 +124,14 @@ def test_a_city_with_no_place_proposes_the_nearest_or_a_spelling(catalogue: Path
     assert "Wifi Cafe (Vienne, 11 km)" in nearby.hint  # Givors is 11 km from Vienne
 
 
+def test_a_city_with_places_but_none_of_the_kind_is_not_a_city_with_no_place(
+    catalogue: Path,
+) -> None:
+    error = nothing_fits(find(city="Vienne", kinds=["coworking"], catalogue=catalogue))
+    assert error.message == "no place in scope: of 4, 3 not a coworking, 1 not in Vienne"
+    assert error.hint is not None and "nearest places that fit" not in error.hint
+
+
 def test_notes_go_where_the_caller_says(catalogue: Path) -> None:
     notes: list[str] = []
     find(near=["Vienne"], catalogue=catalogue, note=notes.append)

@@ -190,11 +190,12 @@ def nothing_fits(result: Ranking) -> NoResultError:
         return NoResultError("no place fits this meeting")
     if result.in_scope == 0:
         city = result.meeting.city
-        if city and obstacle == f"not in {city}":
+        if city and counts.get(f"not in {city}") == result.total:
             return NoResultError(f"no place in {city}", hint=result.suggestion)
+        scope = ", ".join(f"{count} {reason}" for reason, count in counts.items())
         return NoResultError(
-            f"no place in scope: {counts[obstacle]} of {result.total} excluded as '{obstacle}'",
-            hint="widen the search (--explain shows every reason)",
+            f"no place in scope: of {result.total}, {scope}",
+            hint=result.suggestion or "widen the search (--explain shows every reason)",
         )
     return NoResultError(
         f"no place fits: {counts[obstacle]} of {result.in_scope} excluded as '{obstacle}'",
