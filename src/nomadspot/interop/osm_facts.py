@@ -49,6 +49,25 @@ EARLIEST = dt.date(2004, 8, 1)
 _SEATS = re.compile(r"^\+?[0-9]{1,7}$")
 
 
+# Every key that ``sockets``, ``seats``, ``checked`` and the lifecycle functions read
+# starts with one of these (flattened spellings too): most elements have none, and
+# ``mentions_facts`` lets them skip those look-ups at once.
+FACT_KEY_STARTS = (
+    "service:electricity",
+    "service_electricity",
+    "capacity",
+    "check_date",
+    "survey",
+    *LIFECYCLE_PREFIXES,
+    *(prefix.replace(":", "_") for prefix in LIFECYCLE_PREFIXES),
+)
+
+
+def mentions_facts(tags: Mapping[str, Any]) -> bool:
+    """Whether the tags hold any key of ``FACT_KEY_STARTS``."""
+    return any(isinstance(key, str) and key.startswith(FACT_KEY_STARTS) for key in tags)
+
+
 def sockets(tags: Mapping[str, Any]) -> str | None:
     """``plenty``, ``limited``, ``ask`` or ``none`` from ``service:electricity``."""
     found = values(tags, "service:electricity")
