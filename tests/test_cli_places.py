@@ -690,3 +690,10 @@ def test_list_fits_80_columns_without_one_letter_columns(
     header = ["id", "name", "kind", "city", "wifi", "power", "room", "quiet", "seats"]
     assert lines[0].split() == header
     assert "Grenoble" in lines[1] and "coworking" in lines[1] and "30" in lines[1]
+
+
+def test_a_typed_city_takes_the_spelling_the_catalogue_has(cli: Cli, catalogue_path: Path) -> None:
+    cli("add", "Le Café", "--kind", "cafe", "--city", "Saint-Étienne")
+    cli("add", "Le Bar", "--kind", "cafe", "--city", "SAINT ETIENNE")
+    cities = {p.city for p in store.load(catalogue_path).places}  # type: ignore[union-attr]
+    assert cities == {"Saint-Étienne"}
