@@ -40,6 +40,7 @@ from nomadspot.interop.exporting import (
     CSV_COLUMNS,
     PLACE_COLUMNS,
     PRICE_COLUMN_SPECS,
+    PRIVATE_PREFIX,
     uncsv_cell,
 )
 from nomadspot.model import EMPTY, Place, Price, Visit
@@ -840,9 +841,18 @@ class _Mapper:
         )
 
     def by_type(self, props: Mapping[str, Any]) -> dict[str, Any]:
-        """The columns read by their declared type; what is absent keeps its default."""
+        """The columns read by their declared type; what is absent keeps its default.
+        ``private.KEY`` columns (an export with --include-private) are private values."""
         values = ((spec.name, spec.type.take(self.get(props, spec.flat))) for spec in _BY_TYPE)
-        return {name: value for name, value in values if value is not None}
+        found = {name: value for name, value in values if value is not None}
+        private = {
+            key[len(PRIVATE_PREFIX) :]: value
+            for key, value in props.items()
+            if key.startswith(PRIVATE_PREFIX) and key != PRIVATE_PREFIX and value not in (None, "")
+        }
+        if private:
+            found["private"] = private
+        return found
 
     def text_or_osm(
         self,
