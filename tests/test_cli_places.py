@@ -699,3 +699,18 @@ def test_a_typed_city_takes_the_spelling_the_catalogue_has(cli: Cli, catalogue_p
     cli("add", "Le Bar", "--kind", "cafe", "--city", "SAINT ETIENNE")
     cities = {p.city for p in store.load(catalogue_path).places}  # type: ignore[union-attr]
     assert cities == {"Saint-Étienne"}
+
+
+def test_exit_codes_of_the_new_commands_through_a_real_process(catalogue_path: Path) -> None:
+    from .test_subprocess import run
+
+    added = run("add", "Le Café", "--kind", "cafe", "--city", "lyon", "--checked", "1/11/2026")
+    assert added.stdout == "le-cafe-lyon\n"
+    fresh = run("stale")
+    assert (fresh.returncode, fresh.stdout) == (1, "") and fresh.stderr.startswith("Error: ")
+    stale = run("stale", "--older-than", "2w")
+    assert stale.returncode == 0 and stale.stdout.splitlines()[1].startswith("le-cafe-lyon\t")
+    future = run("visit", "le-cafe-lyon", "--date", "demain")
+    assert future.returncode == 2 and "in the future" in future.stderr
+    assert run("remove", "le-cafe", "--yes").returncode == 1  # a prefix, off a terminal
+    assert run("remove", "le-cafe-lyon", "--yes").returncode == 0
