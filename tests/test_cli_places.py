@@ -712,5 +712,5 @@ def test_exit_codes_of_the_new_commands_through_a_real_process(catalogue_path: P
     assert stale.returncode == 0 and stale.stdout.splitlines()[1].startswith("le-cafe-lyon\t")
     future = run("visit", "le-cafe-lyon", "--date", "demain")
     assert future.returncode == 2 and "in the future" in future.stderr
-    assert run("remove", "le-cafe", "--yes").returncode == 1  # a prefix, off a terminal
+    assert run("remove", "le-cafe-l", "--yes").returncode == 1  # a prefix, off a terminal
     assert run("remove", "le-cafe-lyon", "--yes").returncode == 0
