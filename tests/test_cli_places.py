@@ -563,8 +563,7 @@ def test_private_values_stay_out_of_list_unless_asked(cli: Cli, fmt: str) -> Non
 def test_private_values_stay_out_of_exports_unless_asked(cli: Cli, fmt: str) -> None:
     add_with_new_facts(cli)
     assert "s3cret" not in cli("export", "--format", fmt).stdout
-    if fmt in ("json", "toml"):
-        assert "s3cret" in cli("export", "--format", fmt, "--include-private").stdout
+    assert "s3cret" in cli("export", "--format", fmt, "--include-private").stdout
 
 
 def test_edit_in_editor_keeps_private_values(
@@ -594,3 +593,124 @@ def test_csv_export_then_import_round_trips_every_field(
     assert before is not None and after is not None
     assert after.tags == ("a;b", "back\\slash")
     assert after == before.without_private()
+    cli("export", "--format", "csv", "--output", str(exported), "--include-private")
+    cli("--catalogue", str(tmp_path / "third.toml"), "import", str(exported))
+    assert store.load(tmp_path / "third.toml").get("le-troquet-lyon") == before  # type: ignore[union-attr]
+
+
+# --- stale -------------------------------------------------------------------------------
+
+
+def test_stale_lists_never_checked_first_then_the_oldest(cli: Cli) -> None:
+    cli("add", "Old", "--kind", "cafe", "--city", "Lyon", "--checked", "2023-05-01")
+    cli("add", "Never", "--kind", "cafe", "--city", "Lyon", "--wifi")
+    cli("add", "Fresh", "--kind", "cafe", "--city", "Lyon", "--checked", "hier")
+    assert cli("stale", "--format", "ids").stdout == "never-lyon\nold-lyon\n"
+    data = json.loads(cli("stale", "--format", "json").stdout)
+    assert data[0] == {
+        "id": "never-lyon",
+        "name": "Never",
+        "kind": "cafe",
+        "city": "Lyon",
+        "last_checked": None,
+        "unknown": ["hours", "power", "quiet", "calls", "sockets", "seats", "price", "coordinates"],
+    }
+    assert data[1]["last_checked"] == "2023-05-01"
+    table = cli("stale", "--format", "table").stdout
+    assert "never" in table and "2023-05-01" in table and "Fresh" not in table
+    tsv = cli("stale", "--format", "tsv").stdout.splitlines()
+    assert tsv[0] == "id\tname\tkind\tcity\tlast_checked\tunknown"
+    assert cli("stale", "--older-than", "4y", "--format", "ids").stdout == "never-lyon\n"
+    assert cli("stale", "--city", "Paris", code=1).stderr.startswith("Error: ")
+    assert "not an age" in cli("stale", "--older-than", "soon", code=2).stderr
+
+
+def test_stale_exit_1_when_every_place_is_fresh(cli: Cli) -> None:
+    cli("add", "Fresh", "--kind", "cafe", "--city", "Lyon", "--checked", "today")
+    assert "checked within 1y" in cli("stale", code=1).stderr
+
+
+# --- remove: exact references off a terminal; declining is exit 0 --------------------
+
+
+def test_remove_yes_takes_only_an_exact_id_or_name(cli: Cli, catalogue_path: Path) -> None:
+    cli("add", "Starbucks", "--kind", "cafe", "--city", "Paris")
+    cli("add", "Starbucks", "--kind", "cafe", "--city", "Paris", "--id", "starbucks-paris-2")
+    cli("remove", "starbucks-paris", "--yes")
+    missing = cli("remove", "starbucks-paris", "--yes", code=1)  # no prefix fallback
+    assert "no place matches 'starbucks-paris'" in missing.stderr
+    assert [p.id for p in store.load(catalogue_path).places] == ["starbucks-paris-2"]  # type: ignore[union-attr]
+    cli("remove", "starbucks", "--yes")  # the exact name, now of one place
+    assert store.load(catalogue_path).places == ()  # type: ignore[union-attr]
+
+
+def test_declining_remove_at_the_prompt_is_exit_0(catalogue_path: Path) -> None:
+    import os
+    import pty
+    import subprocess
+
+    from .test_subprocess import run
+
+    run("add", "Le Café", "--kind", "cafe", "--city", "Lyon")
+    before = catalogue_path.read_bytes()
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "nomadspot", "remove", "le-cafe"],
+        stdin=follower,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    os.close(follower)
+    os.write(leader, b"n\n")
+    out, err = process.communicate(timeout=60)
+    os.close(leader)
+    assert process.returncode == 0, err
+    assert "nothing removed" in err and out == ""
+    assert catalogue_path.read_bytes() == before
+
+
+# --- cities as the gazetteer spells them ----------------------------------------------
+
+
+def test_a_typed_city_is_stored_capitalised(cli: Cli, catalogue_path: Path) -> None:
+    cli("add", "Le Café", "--kind", "cafe", "--city", "vienne")
+    cli("add", "Le Bar", "--kind", "cafe", "--city", "lyon")
+    cli("edit", "le-bar", "--city", "grenoble")
+    cities = sorted(p.city for p in store.load(catalogue_path).places)  # type: ignore[union-attr]
+    assert cities == ["Grenoble", "Vienne"]
+
+
+def test_list_fits_80_columns_without_one_letter_columns(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    cli("add", "Laboratoire Ouvert Grenoblois", "--kind", "fablab", "--city", "Grenoble")
+    cli("add", "Cowork In Grenoble", "--kind", "coworking", "--city", "Grenoble", "--seats", "30")
+    lines = cli("list", "--format", "table").stdout.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    header = ["id", "name", "kind", "city", "wifi", "power", "room", "quiet", "seats"]
+    assert lines[0].split() == header
+    assert "Grenoble" in lines[1] and "coworking" in lines[1] and "30" in lines[1]
+
+
+def test_a_typed_city_takes_the_spelling_the_catalogue_has(cli: Cli, catalogue_path: Path) -> None:
+    cli("add", "Le Café", "--kind", "cafe", "--city", "Saint-Étienne")
+    cli("add", "Le Bar", "--kind", "cafe", "--city", "SAINT ETIENNE")
+    cities = {p.city for p in store.load(catalogue_path).places}  # type: ignore[union-attr]
+    assert cities == {"Saint-Étienne"}
+
+
+def test_exit_codes_of_the_new_commands_through_a_real_process(catalogue_path: Path) -> None:
+    from .test_subprocess import run
+
+    added = run("add", "Le Café", "--kind", "cafe", "--city", "lyon", "--checked", "1/11/2026")
+    assert added.stdout == "le-cafe-lyon\n"
+    fresh = run("stale")
+    assert (fresh.returncode, fresh.stdout) == (1, "") and fresh.stderr.startswith("Error: ")
+    stale = run("stale", "--older-than", "2w")
+    assert stale.returncode == 0 and stale.stdout.splitlines()[1].startswith("le-cafe-lyon\t")
+    future = run("visit", "le-cafe-lyon", "--date", "demain")
+    assert future.returncode == 2 and "in the future" in future.stderr
+    assert run("remove", "le-cafe-l", "--yes").returncode == 1  # a prefix, off a terminal
+    assert run("remove", "le-cafe-lyon", "--yes").returncode == 0

@@ -614,11 +614,13 @@ PRICE_FIELDS: tuple[FieldSpec, ...] = (
 
 
 VISIT_FIELDS: tuple[FieldSpec, ...] = (
-    _field("date", DAY, required=True),
-    _field("rating", Count(1, 5)),
-    _field("wifi_mbps", Number(0, MAX_WIFI_MBPS)),
-    _field("note", TEXT),
-)
+    _field("date", DAY, ("--date", "DATE", "Day of the visit: 2026-11-20, 20/11/2026, "
+           "yesterday or hier (default: today)."), required=True),
+    _field("rating", Count(1, 5), ("--rating", "1-5", "Your rating, 1 to 5.")),
+    _field("wifi_mbps", Number(0, MAX_WIFI_MBPS), ("--wifi-mbps", "MBPS",
+           "Download speed you measured, in Mbit/s.")),
+    _field("note", TEXT, ("--note", "TEXT", "A note about this visit.")),
+)  # fmt: skip
 
 # [place.private]: the user's secrets, any keys; set by add/edit --private KEY=VALUE.
 PRIVATE_OPTION = Option(

@@ -200,7 +200,8 @@ def _global(
 # the module of its command; help, completion and anything unusual import them all.
 COMMAND_MODULES: dict[str, str] = {
     **dict.fromkeys(
-        ("init", "add", "list", "show", "edit", "remove", "visit", "check", "config"), "places"
+        ("init", "add", "list", "show", "edit", "remove", "visit", "stale", "check", "config"),
+        "places",
     ),
     "find": "find",
     "import": "interop",

@@ -69,22 +69,15 @@ def add(
 
     Example: nomadspot add "La Pépinière" --kind pépinière --city Vienne --wifi --hours "Mo-Fr 08:30-18:00; PH off"
     """
-    from nomadspot import clock, editing, store
+    from nomadspot import api
 
     given = changes(values)
     kind, city = given.pop("kind"), given.pop("city")
-    place = editing.new_place(name, kind, city, given, place_id, clock.today())
-
-    def insert(catalogue: store.Catalogue) -> tuple[store.Catalogue, str]:
-        existing = catalogue.get(place.id)
-        if existing is not None:
-            raise UsageError(
-                f"a place with id {place.id!r} already exists ({existing.name}, {existing.city})",
-                hint=f"change it with 'nomadspot edit {place.id}', or choose another --id",
-            )
-        return catalogue.with_places([*catalogue.places, place]), place.id
-
-    print(store.update(state(ctx).catalogue_path, insert))
+    catalogue = state(ctx).catalogue_path
+    place = api.add_place(
+        name, kind=kind, city=city, catalogue=catalogue, place_id=place_id, **given
+    )
+    print(place.id)
 
 
 # --- list --------------------------------------------------------------------------------
@@ -103,13 +96,18 @@ def list_places(
 
     Example: nomadspot list --city Paris --kind coworking --format json
     """
-    from nomadspot.selection import select
+    from nomadspot import api
 
     run = state(ctx)
     renderer = run.renderer(format)
-    places = select(run.read_catalogue().places, city=city, kinds=kind, tags=tag)
-    if not include_private:
-        places = [place.without_private() for place in places]
+    places = api.list_places(
+        city=city,
+        kinds=kind or (),
+        tags=tag or (),
+        catalogue=run.catalogue_path,
+        include_private=include_private,
+        note=eprint,
+    )
     if not places:
         raise NoResultError(
             "no place matches" if (city or kind or tag) else "the catalogue has no places yet",
@@ -125,16 +123,16 @@ def list_places(
 def show(ctx: typer.Context, ref: RefArgument, format: FormatOption = None) -> None:
     """Show one place in full, with its opening hours for the coming seven days.
 
+    Also its wifi readings with their dates, and its private values.
+
     Example: nomadspot show la-cantine
     """
-    from nomadspot import clock, hours, refs
+    from nomadspot import api, clock, hours
 
     run = state(ctx)
     renderer = run.renderer(format)
-    place = refs.resolve(ref, run.read_catalogue().places)
-    week = None
-    if place.opening_hours:
-        week = hours.place_week(place, clock.today())
+    place = api.get_place(ref, catalogue=run.catalogue_path, note=eprint)
+    week = hours.place_week(place, clock.today()) if place.opening_hours else None
     renderer.place(place, week)
 
 
@@ -146,30 +144,22 @@ def show(ctx: typer.Context, ref: RefArgument, format: FormatOption = None) -> N
 def edit(ctx: typer.Context, ref: RefArgument, **values: Any) -> None:
     """Change a place's fields; with no field option, edit its TOML in $VISUAL/$EDITOR.
 
-    The edited text is validated before anything is saved. An empty value ("") clears an
-    optional field; --tag adds a tag.
+    The edited text is validated before anything is saved.
+    An empty value ("") clears an optional field; --tag adds a tag.
+    --private KEY=VALUE adds or changes a private value; KEY= removes it.
 
     Example: nomadspot edit la-cantine --seats 40 --power --price-day 15
     """
-    from nomadspot import clock, editing, store
-    from nomadspot.cli import editor
+    from nomadspot import api, editing
 
-    run = state(ctx)
+    path = state(ctx).catalogue_path
     given = changes(values)
-    path = run.catalogue_path
     if editing.is_empty(given):
+        from nomadspot.cli import editor
+
         editor.edit_in_editor(path, ref)
         return
-
-    def change(catalogue: store.Catalogue) -> tuple[store.Catalogue, str]:
-        from nomadspot import refs
-
-        place = refs.resolve(ref, catalogue.places)
-        changed = editing.apply(place, given, clock.today())
-        places = [changed if p.id == place.id else p for p in catalogue.places]
-        return catalogue.with_places(places), place.id
-
-    eprint(f"Updated {store.update(path, change)}.")
+    eprint(f"Updated {api.edit_place(ref, catalogue=path, **given).id}.")
 
 
 # --- remove ------------------------------------------------------------------------------
@@ -183,81 +173,113 @@ def remove(
 ) -> None:
     """Remove a place. Asks first, unless --yes; off a terminal --yes is required.
 
+    With --yes, REF must be the exact id or name (no id prefix).
+
     Example: nomadspot remove e-dune --yes
     """
     import sys
 
-    from nomadspot import refs, store
+    from nomadspot import api
 
     path = state(ctx).catalogue_path
     if not yes:
         if not sys.stdin.isatty():
             raise UsageError(
                 "remove asks for confirmation, and stdin is not a terminal",
-                hint="add --yes to remove without asking",
+                hint="add --yes (with the exact id or name) to remove without asking",
             )
-        current = store.load(path)
-        place = refs.resolve(ref, current.places if current else ())
-        from nomadspot.output.sanitize import neutralise
-
-        question = neutralise(f"Remove {place.id} ({place.name}, {place.city})?")
-        if not typer.confirm(question, err=True):
-            raise NoResultError("nothing removed")
+        place = api.get_place(ref, catalogue=path)
+        if not _confirm(f"Remove {place.id} ({place.name}, {place.city})?"):
+            eprint("nothing removed")
+            return
         ref = place.id
+    eprint(f"Removed {api.remove_place(ref, catalogue=path, exact=True).id}.")
 
-    def delete(catalogue: store.Catalogue) -> tuple[store.Catalogue, str]:
-        place = refs.resolve(ref, catalogue.places)
-        return catalogue.with_places([p for p in catalogue.places if p.id != place.id]), place.id
 
-    eprint(f"Removed {store.update(path, delete)}.")
+def _confirm(question: str) -> bool:
+    """Ask on stderr, read the answer on stdin; stdout stays for data (click's prompt
+    writes a space there)."""
+    import sys
+
+    from nomadspot.output.sanitize import neutralise_stream
+
+    sys.stderr.write(neutralise_stream(question) + " [y/N]: ")
+    sys.stderr.flush()
+    return sys.stdin.readline().strip().casefold() in ("y", "yes", "o", "oui")
 
 
 # --- visit -------------------------------------------------------------------------------
+
+
+def _visit_option(name: str) -> Any:
+    from nomadspot.fields import VISIT_FIELDS
+
+    option = next(spec.option for spec in VISIT_FIELDS if spec.name == name)
+    assert option is not None
+    return typer.Option(option.flag, metavar=option.metavar, help=option.help)
 
 
 @app.command()
 def visit(
     ctx: typer.Context,
     ref: RefArgument,
-    rating: Annotated[
-        int | None, typer.Option("--rating", min=1, max=5, help="Your rating, 1 to 5.")
-    ] = None,
-    wifi_mbps: Annotated[
-        float | None,
-        typer.Option("--wifi-mbps", min=0, help="Download speed you measured, in Mbit/s."),
-    ] = None,
-    note: Annotated[str | None, typer.Option("--note", help="A note about this visit.")] = None,
-    date: Annotated[
-        str | None,
-        typer.Option(
-            "--date",
-            metavar="DATE",
-            help="Day of the visit: 2026-11-20, 20/11/2026, yesterday or hier (default: today).",
-        ),
-    ] = None,
+    rating: Annotated[str | None, _visit_option("rating")] = None,
+    wifi_mbps: Annotated[str | None, _visit_option("wifi_mbps")] = None,
+    note: Annotated[str | None, _visit_option("note")] = None,
+    date: Annotated[str | None, _visit_option("date")] = None,
 ) -> None:
     """Log a visit. Ratings and measured wifi raise a place in 'find'.
 
+    A visit also confirms the place's facts that day (see 'stale').
+
     Example: nomadspot visit la-cantine --rating 4 --wifi-mbps 35.5 --note "Busy at lunch."
     """
-    from nomadspot import clock, refs, store
-    from nomadspot.codec import MAX_WIFI_MBPS
-    from nomadspot.model import Visit
+    from nomadspot import api, clock
     from nomadspot.timeparse import parse_day
 
-    day = parse_day(date, clock.today()) if date else clock.today()
-    if wifi_mbps is not None and not wifi_mbps <= MAX_WIFI_MBPS:  # also false for nan, inf
-        raise UsageError(f"--wifi-mbps must be between 0 and {MAX_WIFI_MBPS:.0f}")
-    entry = Visit(
-        date=day, rating=rating, wifi_mbps=wifi_mbps, note=(note.strip() or None) if note else None
+    day = parse_day(date, clock.today()) if date is not None else clock.today()
+    path = state(ctx).catalogue_path
+    place = api.log_visit(
+        ref, date=day, rating=rating, wifi_mbps=wifi_mbps, note=note, catalogue=path
     )
+    eprint(f"Logged a visit to {place.id} on {day.isoformat()}.")
 
-    def log(catalogue: store.Catalogue) -> tuple[store.Catalogue, str]:
-        place = refs.resolve(ref, catalogue.places)
-        places = [p.with_visit(entry) if p.id == place.id else p for p in catalogue.places]
-        return catalogue.with_places(places), place.id
 
-    eprint(f"Logged a visit to {store.update(state(ctx).catalogue_path, log)} on {day}.")
+# --- stale -------------------------------------------------------------------------------
+
+
+@app.command()
+def stale(
+    ctx: typer.Context,
+    older_than: Annotated[
+        str,
+        typer.Option(
+            "--older-than",
+            metavar="AGE",
+            help="Checked longer ago than AGE: 90d, 6w, 6mo, 1y (default 1y).",
+            show_default=False,
+        ),
+    ] = "1y",
+    city: CityFilter = None,
+    format: FormatOption = None,
+) -> None:
+    """List the places to re-check, never checked first, then the oldest.
+
+    Each comes with what is still unknown about it. Exit 1 when none.
+
+    Example: nomadspot stale --older-than 6mo --city Lyon
+    """
+    from nomadspot import api
+
+    run = state(ctx)
+    renderer = run.renderer(format)
+    entries = api.stale_places(
+        older_than=older_than, city=city, catalogue=run.catalogue_path, note=eprint
+    )
+    if not entries:
+        where = f" in {city}" if city else ""
+        raise NoResultError(f"every place{where} was checked within {older_than}")
+    renderer.stale(entries)
 
 
 # --- check -------------------------------------------------------------------------------
@@ -265,8 +287,9 @@ def visit(
 
 @app.command()
 def check(ctx: typer.Context) -> None:
-    """Validate the catalogue: syntax, opening_hours, duplicate ids, unknown kinds and
-    amenities, lat/lon ranges. Prints one problem a line; exit 3 on errors.
+    """Validate the catalogue. Prints one problem a line; exit 3 on errors.
+
+    It checks syntax, opening_hours, duplicate ids, unknown kinds and amenities, lat/lon.
 
     Example: nomadspot check && git commit -am "more cafés"
     """

@@ -18,7 +18,12 @@ from nomadspot.errors import UsageError
 from nomadspot.fields import COUNTRY, SEATS, FieldSpec, clean_text
 from nomadspot.interop import osm, osm_facts, sources
 from nomadspot.interop.detect import Format, quote
-from nomadspot.interop.exporting import CSV_COLUMNS, PLACE_COLUMNS, PRICE_COLUMN_SPECS
+from nomadspot.interop.exporting import (
+    CSV_COLUMNS,
+    PLACE_COLUMNS,
+    PRICE_COLUMN_SPECS,
+    PRIVATE_PREFIX,
+)
 from nomadspot.interop.reasons import (
     NO_CITY,
     NO_KIND,
@@ -380,9 +385,18 @@ class Mapper:
         return {key: value for key, value in found.items() if value is not None}
 
     def by_type(self, props: Mapping[str, Any]) -> dict[str, Any]:
-        """The columns read by their declared type; what is absent keeps its default."""
+        """The columns read by their declared type; what is absent keeps its default.
+        ``private.KEY`` columns (an export with --include-private) are private values."""
         values = ((spec.name, spec.type.take(self.get(props, spec.flat))) for spec in _BY_TYPE)
-        return {name: value for name, value in values if value is not None}
+        found = {name: value for name, value in values if value is not None}
+        private = {
+            key[len(PRIVATE_PREFIX) :]: value
+            for key, value in props.items()
+            if key.startswith(PRIVATE_PREFIX) and key != PRIVATE_PREFIX and value not in (None, "")
+        }
+        if private:
+            found["private"] = private
+        return found
 
     def text_or_osm(
         self,

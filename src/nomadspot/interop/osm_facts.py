@@ -14,7 +14,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from nomadspot.interop.osm import MAX_SEATS, tag, values
+from nomadspot.fields import MAX_SEATS
+from nomadspot.interop.osm import tag, values
 
 # service:electricity (https://wiki.openstreetmap.org/wiki/Key:service:electricity):
 # may customers charge their devices here?

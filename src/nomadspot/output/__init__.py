@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Literal, Protocol, TextIO
 from nomadspot.errors import UsageError
 
 if TYPE_CHECKING:
+    from nomadspot.freshness import StalePlace
     from nomadspot.model import Place
     from nomadspot.ranking import Ranking
 
@@ -31,6 +32,8 @@ class Renderer(Protocol):
     def place(self, place: Place, week: Week | None) -> None: ...
 
     def ranking(self, ranking: Ranking, *, explain: bool) -> None: ...
+
+    def stale(self, entries: Sequence[StalePlace]) -> None: ...
 
 
 class Sink:

@@ -18,6 +18,7 @@ from nomadspot.output.sanitize import neutralise
 from nomadspot.vocabulary import AMENITY_KEYS
 
 if TYPE_CHECKING:
+    from nomadspot.freshness import StalePlace
     from nomadspot.model import Place
     from nomadspot.ranking import Ranking
 
@@ -134,13 +135,17 @@ class TableRenderer:
         )
 
     def places(self, places: Sequence[Place]) -> None:
-        table = Table(box=None, header_style="bold", pad_edge=False)
-        table.add_column("id", no_wrap=True)
-        for column in ("name", "kind", "city"):
-            table.add_column(column, overflow="fold")
+        table = Table(box=None, header_style="bold", pad_edge=False, collapse_padding=True)
+        # Short columns never wrap; on a narrow terminal the id is shortened with "…" and
+        # the name and city take the rest, a word at a time.
+        narrow = self.console.width < 120
+        table.add_column("id", no_wrap=True, overflow="ellipsis", max_width=18 if narrow else 32)
+        table.add_column("name", min_width=10)
+        table.add_column("kind", no_wrap=True, overflow="ellipsis", max_width=10)
+        table.add_column("city", min_width=8)
         for amenity in LIST_AMENITIES:
-            table.add_column(SHORT_NAMES.get(amenity, amenity), justify="center")
-        table.add_column("seats", justify="right")
+            table.add_column(SHORT_NAMES.get(amenity, amenity), justify="center", no_wrap=True)
+        table.add_column("seats", justify="right", no_wrap=True)
         for place in places:
             table.add_row(
                 text(place.id, "cyan"),
@@ -194,6 +199,24 @@ class TableRenderer:
         if week is not None:
             for number, (day, hours) in enumerate(week):
                 table.add_row("this week" if number == 0 else "", text(f"{day:%a %d %b}  {hours}"))
+        self.console.print(table)
+
+    def stale(self, entries: Sequence[StalePlace]) -> None:
+        table = Table(box=None, header_style="bold", pad_edge=False)
+        table.add_column("id", no_wrap=True, max_width=30)
+        table.add_column("name", overflow="ellipsis", ratio=2, min_width=10)
+        table.add_column("city", overflow="ellipsis", ratio=1, min_width=6)
+        table.add_column("last checked", no_wrap=True)
+        table.add_column("unknown", overflow="fold", ratio=3)
+        for entry in entries:
+            checked = entry.last_checked
+            table.add_row(
+                text(entry.place.id, "cyan"),
+                text(entry.place.name, "bold"),
+                text(entry.place.city),
+                text("never", "yellow") if checked is None else text(checked.isoformat()),
+                text(", ".join(entry.unknown)),
+            )
         self.console.print(table)
 
     def ranking(self, ranking: Ranking, *, explain: bool) -> None:
