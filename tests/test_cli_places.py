@@ -625,6 +625,14 @@ def test_stale_lists_never_checked_first_then_the_oldest(cli: Cli) -> None:
     assert "not an age" in cli("stale", "--older-than", "soon", code=2).stderr
 
 
+def test_stale_table_fits_80_columns(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    cli("add", "Laboratoire Ouvert Grenoblois", "--kind", "fablab", "--city", "Grenoble")
+    lines = cli("stale", "--format", "table").stdout.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    assert lines[0].split()[:3] == ["id", "name", "city"] and "never" in lines[1]
+
+
 def test_stale_exit_1_when_every_place_is_fresh(cli: Cli) -> None:
     cli("add", "Fresh", "--kind", "cafe", "--city", "Lyon", "--checked", "today")
     assert "checked within 1y" in cli("stale", code=1).stderr

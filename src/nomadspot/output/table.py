@@ -207,12 +207,15 @@ class TableRenderer:
         self.console.print(table)
 
     def stale(self, entries: Sequence[StalePlace]) -> None:
-        table = Table(box=None, header_style="bold", pad_edge=False)
-        table.add_column("id", no_wrap=True, max_width=30)
-        table.add_column("name", overflow="ellipsis", ratio=2, min_width=10)
-        table.add_column("city", overflow="ellipsis", ratio=1, min_width=6)
+        table = Table(
+            box=None, header_style="bold", pad_edge=False, collapse_padding=True, expand=True
+        )
+        narrow = self.console.width < 120
+        table.add_column("id", no_wrap=True, overflow="ellipsis", max_width=18 if narrow else 32)
+        table.add_column("name", min_width=10, ratio=2)
+        table.add_column("city", min_width=8, ratio=1)
         table.add_column("last checked", no_wrap=True)
-        table.add_column("unknown", overflow="fold", ratio=3)
+        table.add_column("unknown", min_width=20, ratio=3)
         for entry in entries:
             checked = entry.last_checked
             table.add_row(
