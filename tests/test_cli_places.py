@@ -502,7 +502,7 @@ def test_add_and_edit_set_the_new_facts(cli: Cli, catalogue_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--sockets", "lots"], "unknown sockets value 'lots'"),
+        (["--sockets", "tons"], "unknown sockets value 'tons'"),
         (["--time-limit", "forever"], "'forever' is not a duration"),
         (["--status", "gone"], "unknown status 'gone'"),
         (["--checked", "2026-12-25"], "is in the future"),

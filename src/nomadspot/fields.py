@@ -33,7 +33,15 @@ from nomadspot.valuetypes import (
     number_text,
     type_name,
 )
-from nomadspot.vocabulary import Kind, Sockets, Status, find_kind, parse_kind
+from nomadspot.vocabulary import (
+    Kind,
+    Sockets,
+    Status,
+    find_kind,
+    parse_kind,
+    parse_sockets,
+    parse_status,
+)
 
 __all__ = [
     "BY_NAME",
@@ -152,11 +160,11 @@ PLACE_FIELDS: tuple[FieldSpec, ...] = (
     _field("tags", TextList(), ("--tag", "TAG", "A free tag (repeatable; edit adds it).")),
     _field("notes", TEXT, ("--note", "TEXT", "Notes about the place.")),
     _field("source", TEXT),
-    _field("status", Choice(Status, noun="status"), ("--status", "STATUS",
+    _field("status", Choice(Status, parse_status, noun="status"), ("--status", "STATUS",
            "open, temporarily_closed, or closed for good; find leaves out closed places.")),
     _field("checked", DAY, ("--checked", "DATE", "When its facts were last confirmed: "
            "2026-11-20, 20/11/2026, today, yesterday (hier).")),
-    _field("sockets", Choice(Sockets, noun="sockets value"), ("--sockets", "SOCKETS",
+    _field("sockets", Choice(Sockets, parse_sockets, noun="sockets value"), ("--sockets", "SOCKETS",
            "Power sockets: plenty, limited, ask (ask the staff) or none.")),
     _field("time_limit", Duration(), ("--time-limit", "DURATION",
            "The longest a laptop worker is welcome (2h, 90m, 1h30), or none.")),
