@@ -502,7 +502,7 @@ def test_add_and_edit_set_the_new_facts(cli: Cli, catalogue_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--sockets", "lots"], "unknown sockets value 'lots'"),
+        (["--sockets", "tons"], "unknown sockets value 'tons'"),
         (["--time-limit", "forever"], "'forever' is not a duration"),
         (["--status", "gone"], "unknown status 'gone'"),
         (["--checked", "2026-12-25"], "is in the future"),
@@ -623,6 +623,14 @@ def test_stale_lists_never_checked_first_then_the_oldest(cli: Cli) -> None:
     assert cli("stale", "--older-than", "4y", "--format", "ids").stdout == "never-lyon\n"
     assert cli("stale", "--city", "Paris", code=1).stderr.startswith("Error: ")
     assert "not an age" in cli("stale", "--older-than", "soon", code=2).stderr
+
+
+def test_stale_table_fits_80_columns(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    cli("add", "Laboratoire Ouvert Grenoblois", "--kind", "fablab", "--city", "Grenoble")
+    lines = cli("stale", "--format", "table").stdout.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    assert lines[0].split()[:3] == ["id", "name", "city"] and "never" in lines[1]
 
 
 def test_stale_exit_1_when_every_place_is_fresh(cli: Cli) -> None:

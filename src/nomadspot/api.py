@@ -26,7 +26,7 @@ from typing import Any
 
 from nomadspot.errors import UsageError
 from nomadspot.freshness import DEFAULT_AGE, StalePlace
-from nomadspot.model import DEFAULT_COUNTRY, Place
+from nomadspot.model import DEFAULT_COUNTRY, Place, Visit
 
 CataloguePath = str | os.PathLike[str] | None
 Note = Callable[[str], None]
@@ -197,10 +197,9 @@ def _visit(
     wifi_mbps: float | str | None,
     note: str | None,
     today: dt.date,
-) -> Any:
+) -> Visit:
     from nomadspot.editing import given
     from nomadspot.fields import VISIT_FIELDS
-    from nomadspot.model import Visit
 
     values = {"date": date, "rating": rating, "wifi_mbps": wifi_mbps, "note": note}
     typed = {
