@@ -69,7 +69,7 @@ def test_errors_are_nomadspot_errors_with_exit_codes(path: Path) -> None:
     with pytest.raises(UsageError, match="already exists"):
         nomadspot.add_place("Le Troquet", kind="cafe", city="Lyon", catalogue=path)
     with pytest.raises(UsageError, match="unknown sockets value"):
-        nomadspot.edit_place("le-troquet", catalogue=path, sockets="lots")
+        nomadspot.edit_place("le-troquet", catalogue=path, sockets="tons")
     with pytest.raises(UsageError, match="nothing to change"):
         nomadspot.edit_place("le-troquet", catalogue=path)
     with pytest.raises(NotFoundError) as missing:

@@ -174,3 +174,13 @@ def test_exports_carry_the_sources_attribution(cli: Cli, tmp_path: Path) -> None
 def test_places_of_the_users_own_carry_no_attribution(cli: Cli) -> None:
     cli("add", "Chez Moi", "--kind", "cafe", "--city", "Lyon")
     assert "attribution" not in json.loads(cli("export", "--format", "geojson").stdout)
+
+
+def test_a_narrower_export_says_why_it_closed_nothing(cli: Cli, tmp_path: Path) -> None:
+    cli("import", str(write_overpass(tmp_path, *(node(n, {}) for n in range(1, 11)))))
+    narrower = write_overpass(tmp_path, *(node(n, {}) for n in (1, 4, 10)), name="wifi.json")
+    out = cli("import", str(narrower)).stdout.splitlines()
+    assert out[-1] == (
+        "not marked closed: 7 cafe places of this file's area are missing from it, more than "
+        "25% of them (another query than last time?)"
+    )

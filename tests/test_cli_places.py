@@ -505,7 +505,7 @@ def test_add_and_edit_set_the_new_facts(cli: Cli, catalogue_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--sockets", "lots"], "unknown sockets value 'lots'"),
+        (["--sockets", "tons"], "unknown sockets value 'tons'"),
         (["--time-limit", "forever"], "'forever' is not a duration"),
         (["--status", "gone"], "unknown status 'gone'"),
         (["--checked", "2026-12-25"], "is in the future"),
@@ -566,8 +566,7 @@ def test_private_values_stay_out_of_list_unless_asked(cli: Cli, fmt: str) -> Non
 def test_private_values_stay_out_of_exports_unless_asked(cli: Cli, fmt: str) -> None:
     add_with_new_facts(cli)
     assert "s3cret" not in cli("export", "--format", fmt).stdout
-    if fmt in ("json", "toml"):
-        assert "s3cret" in cli("export", "--format", fmt, "--include-private").stdout
+    assert "s3cret" in cli("export", "--format", fmt, "--include-private").stdout
 
 
 def test_edit_in_editor_keeps_private_values(
@@ -597,6 +596,9 @@ def test_csv_export_then_import_round_trips_every_field(
     assert before is not None and after is not None
     assert after.tags == ("a;b", "back\\slash")
     assert after == before.without_private()
+    cli("export", "--format", "csv", "--output", str(exported), "--include-private")
+    cli("--catalogue", str(tmp_path / "third.toml"), "import", str(exported))
+    assert store.load(tmp_path / "third.toml").get("le-troquet-lyon") == before  # type: ignore[union-attr]
 
 
 # --- stale -------------------------------------------------------------------------------
@@ -624,6 +626,14 @@ def test_stale_lists_never_checked_first_then_the_oldest(cli: Cli) -> None:
     assert cli("stale", "--older-than", "4y", "--format", "ids").stdout == "never-lyon\n"
     assert cli("stale", "--city", "Paris", code=1).stderr.startswith("Error: ")
     assert "not an age" in cli("stale", "--older-than", "soon", code=2).stderr
+
+
+def test_stale_table_fits_80_columns(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    cli("add", "Laboratoire Ouvert Grenoblois", "--kind", "fablab", "--city", "Grenoble")
+    lines = cli("stale", "--format", "table").stdout.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    assert lines[0].split()[:3] == ["id", "name", "city"] and "never" in lines[1]
 
 
 def test_stale_exit_1_when_every_place_is_fresh(cli: Cli) -> None:
@@ -693,3 +703,25 @@ def test_list_fits_80_columns_without_one_letter_columns(
     header = ["id", "name", "kind", "city", "wifi", "power", "room", "quiet", "seats"]
     assert lines[0].split() == header
     assert "Grenoble" in lines[1] and "coworking" in lines[1] and "30" in lines[1]
+
+
+def test_a_typed_city_takes_the_spelling_the_catalogue_has(cli: Cli, catalogue_path: Path) -> None:
+    cli("add", "Le Café", "--kind", "cafe", "--city", "Saint-Étienne")
+    cli("add", "Le Bar", "--kind", "cafe", "--city", "SAINT ETIENNE")
+    cities = {p.city for p in store.load(catalogue_path).places}  # type: ignore[union-attr]
+    assert cities == {"Saint-Étienne"}
+
+
+def test_exit_codes_of_the_new_commands_through_a_real_process(catalogue_path: Path) -> None:
+    from .test_subprocess import run
+
+    added = run("add", "Le Café", "--kind", "cafe", "--city", "lyon", "--checked", "1/11/2026")
+    assert added.stdout == "le-cafe-lyon\n"
+    fresh = run("stale")
+    assert (fresh.returncode, fresh.stdout) == (1, "") and fresh.stderr.startswith("Error: ")
+    stale = run("stale", "--older-than", "2w")
+    assert stale.returncode == 0 and stale.stdout.splitlines()[1].startswith("le-cafe-lyon\t")
+    future = run("visit", "le-cafe-lyon", "--date", "demain")
+    assert future.returncode == 2 and "in the future" in future.stderr
+    assert run("remove", "le-cafe-l", "--yes").returncode == 1  # a prefix, off a terminal
+    assert run("remove", "le-cafe-lyon", "--yes").returncode == 0

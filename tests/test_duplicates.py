@@ -158,7 +158,7 @@ def test_involving_keeps_the_pairs_of_the_given_places() -> None:
 NAMES = ["Le Troquet", "Atti", "Atti Café", "La Ruche", "Ruche", "Dojo", "Capsule", "Café"]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(
     st.lists(
         st.tuples(
@@ -169,7 +169,7 @@ NAMES = ["Le Troquet", "Atti", "Atti Café", "La Ruche", "Ruche", "Dojo", "Capsu
         ),
         max_size=40,
     ),
-    st.sampled_from([(48.85, 2.35), (-33.9, 151.2), (69.6, 18.9), (0.0, 179.995)]),
+    st.sampled_from([(48.85, 2.35), (-33.9, 151.2), (69.6, 18.9), (0.0, 179.995), (-89.995, 10.0)]),
 )
 def test_the_grid_finds_exactly_what_comparing_every_pair_finds(
     specs: list[tuple[str, Kind, float, float]], origin: tuple[float, float]

@@ -291,3 +291,13 @@ def test_importing_an_export_into_its_own_catalogue_changes_nothing(
 @pytest.mark.parametrize("fmt", ["geojson", "csv", "json", "toml"])
 def test_empty_exports(fmt: str) -> None:
     assert export_text([], fmt)  # type: ignore[arg-type]
+
+
+def test_csv_round_trips_tags_holding_semicolons_and_backslashes() -> None:
+    tagged = dataclasses.replace(NOWHERE, tags=("a;b", "c", "back\\slash", "end\\"))
+    text = export_text([tagged], "csv")
+    assert "a\\;b;c;back\\\\slash;end\\\\" in text
+    (again,) = reimport(text, ".csv")
+    assert again.tags == tagged.tags
+    (old_style,) = reimport(text.replace("a\\;b;c", "a;b"), ".csv")
+    assert old_style.tags[:2] == ("a", "b")

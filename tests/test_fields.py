@@ -157,7 +157,7 @@ def test_editing_new_facts_from_text() -> None:
     [
         ({"checked": "2026-12-01"}, "is in the future"),
         ({"checked": "someday"}, "cannot read 'someday' as a day"),
-        ({"sockets": "lots"}, "unknown sockets value 'lots'"),
+        ({"sockets": "tons"}, "unknown sockets value 'tons'"),
         ({"time_limit": "forever"}, "'forever' is not a duration"),
         ({"sockets": "none", "amenities": {"power": True}}, "contradicts --power"),
         ({"colour": "red"}, "unknown field 'colour'"),
@@ -174,3 +174,29 @@ def test_the_newer_fact_wins_between_sockets_and_power() -> None:
     assert editing.apply(place, {"sockets": "none"}, TODAY).amenities["power"] is False
     closed = editing.apply(place, {"sockets": "plenty"}, TODAY)
     assert editing.apply(closed, {"amenities": {"power": False}}).sockets is Sockets.NONE
+
+
+@pytest.mark.parametrize(
+    ("changes", "status", "sockets"),
+    [
+        ({"status": "fermé temporairement", "sockets": "beaucoup"}, "temporarily_closed", "plenty"),
+        ({"status": "Fermé", "sockets": "non"}, "closed", "none"),
+        ({"status": "ouvert", "sockets": "sur demande"}, "open", "ask"),
+        ({"status": "closed", "sockets": "yes"}, "closed", "plenty"),  # OSM service:electricity
+    ],
+)
+def test_status_and_sockets_as_people_type_them(
+    changes: dict[str, str], status: str, sockets: str
+) -> None:
+    place = editing.new_place("Café", "cafe", "Lyon", changes, today=TODAY)
+    assert (place.status.value, place.sockets.value) == (status, sockets)  # type: ignore[union-attr]
+
+
+def test_new_facts_import_leniently_from_text_columns() -> None:
+    by_name = fields.BY_NAME
+    assert by_name["sockets"].type.take("limited") is Sockets.LIMITED
+    assert by_name["sockets"].type.take("lots of them") is None  # unknown, not an error
+    assert by_name["checked"].type.take("2026-11-20") == dt.date(2026, 11, 20)
+    assert by_name["checked"].type.take("soon") is None
+    assert by_name["time_limit"].type.take("none") == NO_TIME_LIMIT
+    assert by_name["status"].type.take("") is None

@@ -286,7 +286,7 @@ def test_a_vanished_element_is_marked_closed_not_left_as_a_ghost() -> None:
 def test_a_narrower_export_closes_nothing() -> None:
     first = merge_import([], batch_of(area(*range(1, 11))))
     again = merge_import(first.places, batch_of(area(1, 10)))
-    assert again.vanish_refused
+    assert again.not_closed == {Kind.CAFE: 8}
     assert all(p.status is Status.OPEN for p in again.places)
 
 
@@ -329,5 +329,40 @@ def test_a_nomadspot_export_or_catalogue_closes_nothing() -> None:
         for n in (1, 3)
     )
     again = merge_import(first.places, batch_of((header + rows).encode(), ".csv"))
-    assert again.closed == () and not again.vanish_refused
+    assert again.closed == () and not again.not_closed
     assert again.unchanged == 2
+
+
+def test_closures_are_judged_per_kind() -> None:
+    """The Paris cafés export holds one restaurant: the restaurants another export
+    brought are not all closed when it is imported again."""
+    restaurants = overpass(
+        *(
+            node(
+                100 + n,
+                {**cafe(name=f"Resto {n}"), "amenity": "restaurant"},
+                48.85 + n / 10_000,
+                2.35,
+            )
+            for n in range(1, 9)
+        )
+    )
+    first = merge_import([], batch_of(restaurants))
+    cafes = overpass(
+        *(node(n, cafe(name=f"Café {n}"), 48.85 + n / 10_000, 2.351) for n in range(1, 10)),
+        node(101, {**cafe(name="Resto 1"), "amenity": "restaurant"}, 48.8501, 2.35),
+    )
+    second = merge_import(first.places, batch_of(cafes))
+    assert second.closed == ()
+    assert second.not_closed == {Kind.RESTAURANT: 7}
+    without_one = overpass(
+        *(
+            node(n, cafe(name=f"Café {n}"), 48.85 + n / 10_000, 2.351)
+            for n in range(1, 10)
+            if n != 5
+        ),
+        node(101, {**cafe(name="Resto 1"), "amenity": "restaurant"}, 48.8501, 2.35),
+    )
+    third = merge_import(second.places, batch_of(without_one))
+    assert third.closed == ("cafe-5-paris",)
+    assert third.not_closed == {Kind.RESTAURANT: 7}

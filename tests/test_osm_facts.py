@@ -131,3 +131,22 @@ def test_never_raises(tags: dict[str, Any]) -> None:
     osm_facts.checked(tags)
     osm_facts.status(tags)
     osm_facts.kind_tags(tags)
+
+
+@pytest.mark.parametrize(
+    "tags",
+    [
+        {"service:electricity": "yes"},
+        {"service_electricity": "yes"},
+        {"capacity:seats": "3"},
+        {"check_date:opening_hours": "2024"},
+        {"survey:date": "2024"},
+        {"disused:amenity": "cafe"},
+        {"was_amenity": "cafe"},
+    ],
+)
+def test_every_fact_key_is_noticed(tags: dict[str, str]) -> None:
+    """``mentions_facts`` lets elements without facts skip their look-ups: it must notice
+    every key the facts are read from."""
+    assert osm_facts.mentions_facts(tags)
+    assert not osm_facts.mentions_facts({"amenity": "cafe", "name": "X", "opening_hours": "24/7"})

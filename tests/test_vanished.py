@@ -56,6 +56,6 @@ def test_a_narrower_query_is_not_taken_for_closures() -> None:
     """Ten cafés imported; the new file holds four of them (only those with wifi)."""
     existing = [place(f"osm:node/{n}", 48.85 + n / 1000, 2.33) for n in range(10)]
     narrower = [place(f"osm:node/{n}", 48.85 + n / 1000, 2.33) for n in (0, 3, 6, 9)]
-    assert vanished(existing, narrower) == Vanished((), covered=10, refused=True)
+    assert vanished(existing, narrower) == Vanished((), covered=10, refused={Kind.CAFE: 6})
     one_gone = [p for p in existing if p.source != "osm:node/4"]
     assert vanished(existing, one_gone) == Vanished((4,), covered=10)

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from nomadspot.errors import UsageError
 from nomadspot.freshness import DEFAULT_AGE, StalePlace
-from nomadspot.model import DEFAULT_COUNTRY, Place
+from nomadspot.model import DEFAULT_COUNTRY, Place, Visit
 
 CataloguePath = str | os.PathLike[str] | None
 Note = Callable[[str], None]
@@ -84,12 +85,20 @@ def get_place(ref: str, *, catalogue: CataloguePath = None, note: Note | None = 
     return refs.resolve(ref, _read(catalogue, note))
 
 
-def city_as_spelt(city: str, country: str | None) -> str:
-    """A typed town as the gazetteer spells it (``vienne`` -> ``Vienne``), else as typed
-    with its first letter capitalised."""
-    from nomadspot import gazetteer
+def city_as_spelt(city: str, country: str | None, known: Iterable[Place] = ()) -> str:
+    """A typed town as the catalogue's places already spell it, else as the gazetteer
+    spells it (``vienne`` -> ``Vienne``, ``saint etienne`` -> ``Saint-Étienne``), else as
+    typed with its first letter capitalised. (The catalogue first: the gazetteer costs an
+    import and a look-up that most adds, to a town already there, do not need.)"""
+    from nomadspot.text import fold, fold_cached
 
     text = city.strip()
+    key = fold(text)
+    for spelt in {place.city for place in known}:
+        if spelt[:1].isupper() and fold_cached(spelt) == key:
+            return spelt
+    from nomadspot import gazetteer
+
     # The gazetteer's canonical_city(name, country) -> str | None, when it has one.
     lookup = getattr(gazetteer, "canonical_city", None)
     found = lookup(text, country or DEFAULT_COUNTRY) if lookup is not None and text else None
@@ -111,11 +120,11 @@ def add_place(
     ``private`` (``{"wifi_password": "..."}``). A duplicate id is a ``UsageError``."""
     from nomadspot import clock, editing, store
 
-    if isinstance(city, str) and city.strip():
-        city = city_as_spelt(city, fields.get("country"))
-    place = editing.new_place(name, kind, city, fields, place_id, clock.today())
+    typed = editing.new_place(name, kind, city, fields, place_id, clock.today())
 
     def insert(current: store.Catalogue) -> tuple[store.Catalogue, Place]:
+        # The id stays: it is made of the city folded, whatever its spelling.
+        place = replace(typed, city=city_as_spelt(typed.city, typed.country, current.places))
         existing = current.get(place.id)
         if existing is not None:
             raise UsageError(
@@ -138,10 +147,10 @@ def edit_place(ref: str, *, catalogue: CataloguePath = None, **changes: Any) -> 
 
     def change(current: store.Catalogue) -> tuple[store.Catalogue, Place]:
         place = refs.resolve(ref, current.places)
-        given = dict(changes)
-        if isinstance(given.get("city"), str) and given["city"].strip():
-            given["city"] = city_as_spelt(given["city"], given.get("country") or place.country)
-        changed = editing.apply(place, given, clock.today())
+        changed = editing.apply(place, changes, clock.today())
+        if changed.city != place.city:
+            spelt = city_as_spelt(changed.city, changed.country, current.places)
+            changed = replace(changed, city=spelt)
         places = [changed if p.id == place.id else p for p in current.places]
         return current.with_places(places), changed
 
@@ -190,10 +199,9 @@ def _visit(
     wifi_mbps: float | str | None,
     note: str | None,
     today: dt.date,
-) -> Any:
+) -> Visit:
     from nomadspot.editing import given
     from nomadspot.fields import VISIT_FIELDS
-    from nomadspot.model import Visit
 
     values = {"date": date, "rating": rating, "wifi_mbps": wifi_mbps, "note": note}
     typed = {

@@ -21,9 +21,6 @@ FORMAT_VERSION = 1
 
 ID_PATTERN = fields.ID_PATTERN
 
-MAX_SEATS = fields.MAX_SEATS
-MAX_PRICE = fields.MAX_PRICE
-MAX_WIFI_MBPS = fields.MAX_WIFI_MBPS
 PLACE_KEYS = fields.PLACE_KEYS
 # A key at its default is not written (``status = "open"``, ``tags = []``).
 DEFAULTS = {f.name: f.default for f in dataclasses.fields(Place) if f.default is not MISSING}

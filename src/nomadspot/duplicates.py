@@ -32,7 +32,6 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from itertools import chain
 
 from nomadspot.codec import Problem
 from nomadspot.model import Place
@@ -83,6 +82,8 @@ def name_tokens(name: str) -> tuple[str, ...]:
 def similar_names(first: Sequence[str], second: Sequence[str]) -> bool:
     """Whether two names (as ``name_tokens``) are likely the same name."""
     one, other = set(first), set(second)
+    if {word for word in one if word.isdigit()} != {word for word in other if word.isdigit()}:
+        return False  # "Espace 1" and "Espace 2", "Lieu 12" and "Lieu 13" are two places
     if not (one & other) - GENERIC_WORDS and not _near_text(first, second):
         return False
     if one <= other or other <= one:
@@ -123,7 +124,7 @@ class _Entry:
 
 class _Grid:
     """Cells ``size`` metres high (bands of latitude) and at least ``size`` wide, in
-    buckets (a kind, or a kind and a name): each band has its own width in degrees of
+    buckets (one, or one per name): each band has its own width in degrees of
     longitude, so cells stay about square from the equator to the poles, and columns
     wrap around the antimeridian."""
 
@@ -156,21 +157,21 @@ class _Grid:
         row = self.row(entry.lat)
         self.cells.setdefault((bucket, row, self.column(entry.lon, row)), []).append(entry)
 
-    def ahead(self, bucket: object, entry: _Entry) -> Iterator[_Entry]:
-        """The entries of ``bucket`` in ``entry``'s cell, the next cell east, and the three
-        cells north of it. Every pair within ``size`` metres is seen from one of its two
-        places, so each place looks at half its neighbours only."""
-        row = self.row(entry.lat)
-        count = self.columns(row)
-        column = self.column(entry.lon, row)
-        yield from self.cells.get((bucket, row, column), ())
-        if count > 1:
-            yield from self.cells.get((bucket, row, (column + 1) % count), ())
-        north = row + 1
-        count = self.columns(north)
-        column = self.column(entry.lon, north)
-        for step in (-1, 0, 1) if count > 2 else range(count):
-            yield from self.cells.get((bucket, north, (column + step) % count), ())
+    def neighbours(self) -> Iterator[tuple[list[_Entry], list[_Entry]]]:
+        """Each cell's entries with those of a cell ahead: itself, the next cell east and
+        the cells north of it that a point of it may be within ``size`` metres of. Every
+        pair within ``size`` metres is in one of these (a pair of one cell: twice)."""
+        for (bucket, row, column), entries in self.cells.items():
+            count = self.columns(row)
+            yield entries, entries
+            if count > 1:
+                yield entries, self.cells.get((bucket, row, (column + 1) % count), [])
+            north = self.columns(row + 1)
+            # the north band's columns over this cell's longitudes, one more each side
+            first = math.floor(column / count * north) - 1
+            last = math.floor((column + 1) / count * north) + 1
+            for step in {step % north for step in range(first, last + 1)}:
+                yield entries, self.cells.get((bucket, row + 1, step), [])
 
 
 def likely_duplicates(
@@ -180,10 +181,9 @@ def likely_duplicates(
 ) -> list[LikelyDuplicate]:
     """Every pair of likely duplicates among ``places`` (places without coordinates are
     never paired), ordered by the catalogue position of their first place, then their
-    second. Two grids: one of ``radius_m`` cells per kind for similar names, one of
-    ``same_name_radius_m`` cells per kind and name for the same name."""
-    near_grid, same_grid = _Grid(radius_m), _Grid(same_name_radius_m)
-    entries: list[_Entry] = []
+    second. Per kind, two grids: one of ``radius_m`` cells for similar names, one of
+    ``same_name_radius_m`` cells per name for the same name."""
+    by_kind: dict[Kind, list[_Entry]] = {}
     tokens: dict[str, tuple[str, ...]] = {}  # by name: chains repeat theirs
     for position, place in enumerate(places):
         if place.lat is not None and place.lon is not None:
@@ -191,28 +191,30 @@ def likely_duplicates(
             if words is None:
                 words = tokens[place.name] = name_tokens(place.name)
             entry = _Entry(position, place, place.lat, place.lon, words)
-            entries.append(entry)
-            near_grid.add(place.kind, entry)
-    bearers = Counter((entry.place.kind, entry.tokens) for entry in entries)
-    for entry in entries:
-        if bearers[entry.place.kind, entry.tokens] == 2:
-            same_grid.add((entry.place.kind, entry.tokens), entry)
+            by_kind.setdefault(place.kind, []).append(entry)
     pairs: dict[tuple[int, int], LikelyDuplicate] = {}
-    for entry in entries:
-        kind = entry.place.kind
-        alone = bearers[kind, entry.tokens] == 2
-        candidates = near_grid.ahead(kind, entry)
-        if alone:
-            candidates = chain(candidates, same_grid.ahead((kind, entry.tokens), entry))
-        for other in candidates:
-            key = (min(entry.position, other.position), max(entry.position, other.position))
-            if other is entry or key in pairs:
-                continue
-            wide = alone and other.tokens == entry.tokens
-            pair = _pair(entry, other, same_name_radius_m if wide else radius_m)
-            if pair is not None:
-                pairs[key] = pair
+    for entries in by_kind.values():
+        near_grid, same_grid = _Grid(radius_m), _Grid(same_name_radius_m)
+        bearers = Counter(entry.tokens for entry in entries)
+        for entry in entries:
+            near_grid.add(None, entry)
+            if bearers[entry.tokens] == 2:
+                same_grid.add(entry.tokens, entry)
+        _collect(near_grid, radius_m, pairs)
+        _collect(same_grid, max(radius_m, same_name_radius_m), pairs)
     return [pairs[key] for key in sorted(pairs)]
+
+
+def _collect(grid: _Grid, reach: float, pairs: dict[tuple[int, int], LikelyDuplicate]) -> None:
+    """Add to ``pairs`` the likely duplicates among the grid's neighbours."""
+    for group, others in grid.neighbours():
+        for entry in group:
+            for other in others:
+                key = (min(entry.position, other.position), max(entry.position, other.position))
+                if other.position != entry.position and key not in pairs:
+                    pair = _pair(entry, other, reach)
+                    if pair is not None:
+                        pairs[key] = pair
 
 
 def _pair(entry: _Entry, other: _Entry, reach: float) -> LikelyDuplicate | None:

@@ -194,8 +194,10 @@ def _window(
 
 def _country(request: Request, config: Config | None) -> str | None:
     typed = request.country or (config.country if config is not None else None)
-    country = typed.strip().upper() if typed else None
-    if country is None or re.fullmatch(r"[A-Z]{2}", country):
+    if not typed:
+        return None
+    country = typed.strip().upper()
+    if re.fullmatch(r"[A-Z]{2}", country):
         return country
     from nomadspot.gazetteer import country_code  # a name: France, Autriche, Austria
 

@@ -7,6 +7,7 @@ with or without accents.
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
 from nomadspot.errors import UsageError
 from nomadspot.text import fold
@@ -207,7 +208,28 @@ AMENITY_ALIASES: dict[Amenity, tuple[str, ...]] = {
 }
 
 
-def _index(aliases: dict[Kind, tuple[str, ...]] | dict[Amenity, tuple[str, ...]]) -> dict[str, str]:
+STATUS_ALIASES: dict[Status, tuple[str, ...]] = {
+    Status.OPEN: ("ouvert", "ouverte", "open again", "réouvert"),
+    Status.TEMPORARILY_CLOSED: (
+        "temporarily closed",
+        "temporarily",
+        "fermé temporairement",
+        "temporairement fermé",
+        "fermeture temporaire",
+        "en travaux",
+    ),
+    Status.CLOSED: ("fermé", "fermée", "closed for good", "fermé définitivement"),
+}
+# OpenStreetMap's service:electricity says yes/limited/ask/no.
+SOCKETS_ALIASES: dict[Sockets, tuple[str, ...]] = {
+    Sockets.PLENTY: ("yes", "oui", "many", "lots", "beaucoup", "nombreuses"),
+    Sockets.LIMITED: ("few", "some", "peu", "quelques", "limitées", "limitees"),
+    Sockets.ASK: ("ask the staff", "demander", "sur demande"),
+    Sockets.NONE: ("no", "non", "aucune", "pas de prises"),
+}
+
+
+def _index(aliases: dict[Any, tuple[str, ...]]) -> dict[str, str]:
     index: dict[str, str] = {}
     for canonical, words in aliases.items():
         for word in (canonical.value, *words):
@@ -216,6 +238,8 @@ def _index(aliases: dict[Kind, tuple[str, ...]] | dict[Amenity, tuple[str, ...]]
 
 
 _KIND_INDEX = _index(KIND_ALIASES)
+_STATUS_INDEX = _index(STATUS_ALIASES)
+_SOCKETS_INDEX = _index(SOCKETS_ALIASES)
 _AMENITY_INDEX = _index(AMENITY_ALIASES)
 KIND_KEYS: tuple[str, ...] = tuple(kind.value for kind in Kind)
 AMENITY_KEYS: tuple[str, ...] = tuple(amenity.value for amenity in Amenity)
@@ -238,6 +262,26 @@ def parse_kind(text: str) -> Kind:
     if kind is None:
         raise UsageError(f"unknown kind {text!r}", hint="kinds: " + ", ".join(KIND_KEYS))
     return kind
+
+
+def parse_status(text: str) -> Status:
+    """``open``, ``temporarily_closed``, ``closed``, as typed in English or French."""
+    key = _STATUS_INDEX.get(fold(text))
+    if key is None:
+        raise UsageError(
+            f"unknown status {text!r}", hint="statuses: open, temporarily_closed, closed"
+        )
+    return Status(key)
+
+
+def parse_sockets(text: str) -> Sockets:
+    """``plenty``, ``limited``, ``ask``, ``none``; OpenStreetMap's yes/no and French too."""
+    key = _SOCKETS_INDEX.get(fold(text))
+    if key is None:
+        raise UsageError(
+            f"unknown sockets value {text!r}", hint="sockets: plenty, limited, ask, none"
+        )
+    return Sockets(key)
 
 
 def parse_amenity(text: str) -> Amenity:

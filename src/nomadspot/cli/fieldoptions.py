@@ -27,8 +27,7 @@ IncludePrivate = Annotated[
     bool,
     typer.Option(
         "--include-private",
-        help="Include each place's [place.private] values (wifi passwords...), left out "
-        "by default.",
+        help="Include each place's private values (wifi passwords...), left out by default.",
     ),
 ]
 

@@ -109,8 +109,8 @@ def import_places(
 ) -> None:
     """Add or update places from OpenStreetMap, GeoJSON, CSV or another catalogue.
 
-    Re-importing the same file adds nothing and keeps your visits, notes, tags and the
-    amenities you set by hand.
+    Re-importing the same file adds nothing.
+    It keeps your visits, notes, tags and the amenities you set by hand.
 
     Example: nomadspot import tiers-lieux.csv --map name=NOM_TL --map city=NOMCOM --map lat=LAT --map lon=LONG --kind tiers_lieu
     """
@@ -174,8 +174,9 @@ def export_places(
     tag: TagFilter = None,
     include_private: IncludePrivate = False,
 ) -> None:
-    """Write places in a format other tools read. [place.private] stays out unless
-    --include-private.
+    """Write places in a format other tools read.
+
+    Private values (wifi passwords...) stay out unless --include-private.
 
     Example: nomadspot export --format geojson --city Paris --output paris.geojson
     """

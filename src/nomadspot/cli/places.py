@@ -121,8 +121,9 @@ def list_places(
 
 @app.command()
 def show(ctx: typer.Context, ref: RefArgument, format: FormatOption = None) -> None:
-    """Show one place in full: its opening hours for the coming seven days, its wifi
-    readings and its private values.
+    """Show one place in full, with its opening hours for the coming seven days.
+
+    Also its wifi readings with their dates, and its private values.
 
     Example: nomadspot show la-cantine
     """
@@ -143,8 +144,9 @@ def show(ctx: typer.Context, ref: RefArgument, format: FormatOption = None) -> N
 def edit(ctx: typer.Context, ref: RefArgument, **values: Any) -> None:
     """Change a place's fields; with no field option, edit its TOML in $VISUAL/$EDITOR.
 
-    The edited text is validated before anything is saved. An empty value ("") clears an
-    optional field; --tag adds a tag; --private adds or changes a private value.
+    The edited text is validated before anything is saved.
+    An empty value ("") clears an optional field; --tag adds a tag.
+    --private KEY=VALUE adds or changes a private value; KEY= removes it.
 
     Example: nomadspot edit la-cantine --seats 40 --power --price-day 15
     """
@@ -169,8 +171,9 @@ def remove(
     ref: RefArgument,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
-    """Remove a place. Asks first, unless --yes; off a terminal --yes is required, and
-    with --yes, REF must be the exact id or name.
+    """Remove a place. Asks first, unless --yes; off a terminal --yes is required.
+
+    With --yes, REF must be the exact id or name (no id prefix).
 
     Example: nomadspot remove e-dune --yes
     """
@@ -225,8 +228,9 @@ def visit(
     note: Annotated[str | None, _visit_option("note")] = None,
     date: Annotated[str | None, _visit_option("date")] = None,
 ) -> None:
-    """Log a visit. Ratings and measured wifi raise a place in 'find'; a visit also
-    confirms the place's facts that day.
+    """Log a visit. Ratings and measured wifi raise a place in 'find'.
+
+    A visit also confirms the place's facts that day (see 'stale').
 
     Example: nomadspot visit la-cantine --rating 4 --wifi-mbps 35.5 --note "Busy at lunch."
     """
@@ -259,8 +263,9 @@ def stale(
     city: CityFilter = None,
     format: FormatOption = None,
 ) -> None:
-    """List the places to re-check: never checked first, then the oldest, with what is
-    unknown about each. Exit 1 when none.
+    """List the places to re-check, never checked first, then the oldest.
+
+    Each comes with what is still unknown about it. Exit 1 when none.
 
     Example: nomadspot stale --older-than 6mo --city Lyon
     """
@@ -282,8 +287,9 @@ def stale(
 
 @app.command()
 def check(ctx: typer.Context) -> None:
-    """Validate the catalogue: syntax, opening_hours, duplicate ids, unknown kinds and
-    amenities, lat/lon ranges. Prints one problem a line; exit 3 on errors.
+    """Validate the catalogue. Prints one problem a line; exit 3 on errors.
+
+    It checks syntax, opening_hours, duplicate ids, unknown kinds and amenities, lat/lon.
 
     Example: nomadspot check && git commit -am "more cafés"
     """

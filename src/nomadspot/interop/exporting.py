@@ -37,6 +37,8 @@ CSV_COLUMNS: tuple[str, ...] = (
 NUMBER_COLUMNS = tuple(
     spec.flat for spec in (*PLACE_COLUMNS, *PRICE_COLUMN_SPECS) if spec.type.numeric
 )
+# The flat column of a private value (only when the user asked for them).
+PRIVATE_PREFIX = "private."
 # In GeoJSON the coordinates are the geometry, not properties.
 GEOMETRY_KEYS = ("lat", "lon")
 
@@ -95,12 +97,23 @@ def _csv_field(cell: str) -> str:
     return cell
 
 
+def private_columns(places: Sequence[Place]) -> tuple[str, ...]:
+    """``private.KEY`` for each private key the places hold (none unless the caller kept
+    them: commands drop them unless --include-private)."""
+    keys = dict.fromkeys(key for place in places for key in place.private)
+    return tuple(PRIVATE_PREFIX + key for key in keys)
+
+
 def export_csv(places: Sequence[Place]) -> str:
-    """A header line of ``CSV_COLUMNS``, then one line per place ("\\n" line ends)."""
-    lines = [",".join(CSV_COLUMNS)]
+    """A header line of ``CSV_COLUMNS`` (and ``private.KEY`` columns for private values
+    the places hold), then one line per place ("\\n" line ends)."""
+    columns = (*CSV_COLUMNS, *private_columns(places))
+    lines = [",".join(columns)]
     for place in places:
         row = flat_row(place)
-        lines.append(",".join(_csv_field(csv_cell(column, row[column])) for column in CSV_COLUMNS))
+        row.update((PRIVATE_PREFIX + key, str(value)) for key, value in place.private.items())
+        cells = (csv_cell(column, row.get(column, "")) for column in columns)
+        lines.append(",".join(_csv_field(cell) for cell in cells))
     return "\n".join(lines) + "\n"
 
 
@@ -120,6 +133,7 @@ def feature_properties(place: Place) -> dict[str, Any]:
             (spec.flat, spec.type.prop(getattr(place.price, spec.name)))
             for spec in PRICE_COLUMN_SPECS
         ]
+    optional += [(PRIVATE_PREFIX + key, value) for key, value in place.private.items()]
     return {key: value for key, value in optional if value is not None}
 
 

@@ -18,7 +18,12 @@ from nomadspot.errors import UsageError
 from nomadspot.fields import COUNTRY, SEATS, FieldSpec, clean_text
 from nomadspot.interop import osm, osm_facts, sources
 from nomadspot.interop.detect import Format, quote
-from nomadspot.interop.exporting import CSV_COLUMNS, PLACE_COLUMNS, PRICE_COLUMN_SPECS
+from nomadspot.interop.exporting import (
+    CSV_COLUMNS,
+    PLACE_COLUMNS,
+    PRICE_COLUMN_SPECS,
+    PRIVATE_PREFIX,
+)
 from nomadspot.interop.reasons import (
     NO_CITY,
     NO_KIND,
@@ -298,7 +303,9 @@ class Mapper:
         else:
             kind = guess_kind(value) if isinstance(value, str) else None
         if kind is None and "kind" not in self.mapping and _text(value) is None:
-            kind = osm.kind(osm_facts.kind_tags(props))
+            kind = osm.kind(props)
+            if kind is None and osm_facts.mentions_facts(props):
+                kind = osm.kind(osm_facts.kind_tags(props))
         return kind or self.options.kind
 
     def town(
@@ -358,28 +365,42 @@ class Mapper:
 
     def with_tag_facts(self, place: Place, props: Mapping[str, Any]) -> Place:
         """What the OpenStreetMap tags say of the facts the file's columns left unknown:
-        seats (``capacity:seats``), sockets, when last checked, closed. Sockets, the more
+        closed, seats (``capacity:seats``), sockets, when last checked. Sockets, the more
         precise fact, decide ``power`` when the two disagree."""
         facts: dict[str, Any] = {}
-        if place.seats is None and "seats" not in self.mapping:
-            facts["seats"] = osm_facts.seats(props)
-        if place.sockets is None and "sockets" not in self.mapping:
-            found = osm_facts.sockets(props)
-            facts["sockets"] = Sockets(found) if found is not None else None
-        if place.checked is None and "checked" not in self.mapping:
-            facts["checked"] = osm_facts.checked(props, self.options.today)
         if place.status is Status.OPEN and "status" not in self.mapping and osm_facts.closed(props):
             facts["status"] = Status.CLOSED
-        facts = {key: value for key, value in facts.items() if value is not None}
+        if osm_facts.mentions_facts(props):  # most elements do not: skip the look-ups
+            facts.update(self.more_facts(place, props))
         sockets = facts.get("sockets", place.sockets)
         if sockets is not None and place.amenities.get("power") not in (None, sockets.power):
             facts["amenities"] = {**place.amenities, "power": sockets.power}
         return replace(place, **facts) if facts else place
 
+    def more_facts(self, place: Place, props: Mapping[str, Any]) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        if place.seats is None and "seats" not in self.mapping:
+            found["seats"] = osm_facts.seats(props)
+        if place.sockets is None and "sockets" not in self.mapping:
+            sockets = osm_facts.sockets(props)
+            found["sockets"] = Sockets(sockets) if sockets is not None else None
+        if place.checked is None and "checked" not in self.mapping:
+            found["checked"] = osm_facts.checked(props, self.options.today)
+        return {key: value for key, value in found.items() if value is not None}
+
     def by_type(self, props: Mapping[str, Any]) -> dict[str, Any]:
-        """The columns read by their declared type; what is absent keeps its default."""
+        """The columns read by their declared type; what is absent keeps its default.
+        ``private.KEY`` columns (an export with --include-private) are private values."""
         values = ((spec.name, spec.type.take(self.get(props, spec.flat))) for spec in _BY_TYPE)
-        return {name: value for name, value in values if value is not None}
+        found = {name: value for name, value in values if value is not None}
+        private = {
+            key[len(PRIVATE_PREFIX) :]: value
+            for key, value in props.items()
+            if key.startswith(PRIVATE_PREFIX) and key != PRIVATE_PREFIX and value not in (None, "")
+        }
+        if private:
+            found["private"] = private
+        return found
 
     def text_or_osm(
         self,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
 from nomadspot.duplicates import LikelyDuplicate, involving, likely_duplicates
@@ -19,7 +19,7 @@ from nomadspot.interop.mapping import ImportBatch, Namer
 from nomadspot.interop.vanished import vanished
 from nomadspot.model import Place, Price, Visit
 from nomadspot.text import fold, fold_cached
-from nomadspot.vocabulary import Sockets, Status
+from nomadspot.vocabulary import Kind, Sockets, Status
 
 K = TypeVar("K")
 
@@ -28,8 +28,9 @@ K = TypeVar("K")
 class MergeResult:
     """The catalogue's places after an import, with what changed: counts, the ids of the
     places added or updated (``changed``), the places marked closed because the file no
-    longer holds them (``closed``; ``vanish_refused`` when too many were missing to
-    believe it, see ``vanished``), and the likely duplicates among the changed places."""
+    longer holds them (``closed``; ``not_closed``: per kind, how many were missing where
+    too many were to believe it, see ``vanished``), and the likely duplicates among the
+    changed places."""
 
     places: tuple[Place, ...]
     added: int
@@ -37,7 +38,7 @@ class MergeResult:
     unchanged: int
     changed: frozenset[str] = frozenset()
     closed: tuple[str, ...] = ()
-    vanish_refused: bool = False
+    not_closed: Mapping[Kind, int] = field(default_factory=dict)
     duplicates: tuple[LikelyDuplicate, ...] = ()
 
 
@@ -149,7 +150,7 @@ def merge_import(existing: Sequence[Place], batch: ImportBatch) -> MergeResult:
         result,
         places=tuple(places),
         closed=tuple(closed),
-        vanish_refused=gone.refused,
+        not_closed=gone.refused,
         duplicates=tuple(pairs),
     )
 

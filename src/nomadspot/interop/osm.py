@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from nomadspot.fields import MAX_SEATS
 from nomadspot.vocabulary import Amenity, Kind
 
 # Tag values that give a kind, in the order they are tried: a coworking tag wins over a
@@ -54,7 +55,6 @@ OSM_TYPES = {
 _OSM_REF = re.compile(r"^(node|way|relation)/([0-9]{1,20})$")
 _DIGITS = re.compile(r"^[0-9]{1,20}$")
 _SEATS = re.compile(r"^\+?[0-9]{1,7}$")
-MAX_SEATS = 1_000_000
 
 
 def tag(tags: Mapping[str, Any], key: str) -> str | None:

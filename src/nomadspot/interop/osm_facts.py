@@ -14,7 +14,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from nomadspot.interop.osm import MAX_SEATS, tag, values
+from nomadspot.fields import MAX_SEATS
+from nomadspot.interop.osm import tag, values
 
 # service:electricity (https://wiki.openstreetmap.org/wiki/Key:service:electricity):
 # may customers charge their devices here?
@@ -47,6 +48,25 @@ _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 # The first OpenStreetMap edits: an earlier date is a typo.
 EARLIEST = dt.date(2004, 8, 1)
 _SEATS = re.compile(r"^\+?[0-9]{1,7}$")
+
+
+# Every key that ``sockets``, ``seats``, ``checked`` and the lifecycle functions read
+# starts with one of these (flattened spellings too): most elements have none, and
+# ``mentions_facts`` lets them skip those look-ups at once.
+FACT_KEY_STARTS = (
+    "service:electricity",
+    "service_electricity",
+    "capacity",
+    "check_date",
+    "survey",
+    *LIFECYCLE_PREFIXES,
+    *(prefix.replace(":", "_") for prefix in LIFECYCLE_PREFIXES),
+)
+
+
+def mentions_facts(tags: Mapping[str, Any]) -> bool:
+    """Whether the tags hold any key of ``FACT_KEY_STARTS``."""
+    return any(isinstance(key, str) and key.startswith(FACT_KEY_STARTS) for key in tags)
 
 
 def sockets(tags: Mapping[str, Any]) -> str | None:

@@ -3,6 +3,8 @@ file gave, what was marked closed, and the likely duplicates to look at."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from nomadspot.duplicates import describe
 from nomadspot.interop.importing import ImportBatch, MergeResult
 from nomadspot.interop.vanished import MAX_VANISHED_SHARE
@@ -11,6 +13,8 @@ from nomadspot.vocabulary import Status
 # Pairs named one a line; the rest are counted (``check`` lists them all).
 SHOWN_DUPLICATES = 10
 SHOWN_CLOSED = 10
+# How many places of a kind a file must bring for its missing ones to be worth a word.
+MENTIONED_KIND = 3
 
 
 def summary_lines(batch: ImportBatch, result: MergeResult, dry_run: bool = False) -> list[str]:
@@ -27,7 +31,7 @@ def summary_lines(batch: ImportBatch, result: MergeResult, dry_run: bool = False
     facts = fact_counts(batch)
     if facts:
         lines.append("facts from the file: " + ", ".join(f"{k} {n}" for k, n in facts.items()))
-    lines += closed_lines(result, dry_run)
+    lines += closed_lines(batch, result, dry_run)
     lines += duplicate_lines(result)
     return lines
 
@@ -42,20 +46,25 @@ def fact_counts(batch: ImportBatch) -> dict[str, int]:
     return {name: count for name, count in counts.items() if count}
 
 
-def closed_lines(result: MergeResult, dry_run: bool) -> list[str]:
-    if result.vanish_refused:
-        return [
-            f"not marked closed: more than {MAX_VANISHED_SHARE:.0%} of the places of this "
-            "file's area and kinds are missing from it (another query than last time?)"
-        ]
+def closed_lines(batch: ImportBatch, result: MergeResult, dry_run: bool) -> list[str]:
+    # A kind the file barely holds (the Paris cafés export has one restaurant) is no
+    # query of that kind: not closing its places needs no word.
+    brought = Counter(place.kind for place in batch.places)
+    lines = [
+        f"not marked closed: {count} {kind.value} places of this file's area are missing from "
+        f"it, more than {MAX_VANISHED_SHARE:.0%} of them (another query than last time?)"
+        for kind, count in result.not_closed.items()
+        if brought[kind] >= MENTIONED_KIND
+    ]
     if not result.closed:
-        return []
+        return lines
     verb = "would mark" if dry_run else "marked"
     shown = ", ".join(result.closed[:SHOWN_CLOSED])
     more = len(result.closed) - SHOWN_CLOSED
     return [
+        *lines,
         f"{verb} closed, no longer in the file: {len(result.closed)} ({shown}"
-        + (f", … {more} more)" if more > 0 else ")")
+        + (f", … {more} more)" if more > 0 else ")"),
     ]
 
 

@@ -16,15 +16,17 @@ asked for. A catalogue place vanished from an import when all of these hold:
 Such places are marked ``closed``; nothing is ever removed (the user's visits and notes
 stay), and the import summary names them. An export made with a narrower query than the
 last one (only the cafés with wifi, this time) would make the others look vanished: when
-more than ``MAX_VANISHED_SHARE`` of the covered places (and more than ``ALWAYS_BELIEVED``)
-are missing, the file is taken for another query and nothing is marked (the summary says
-so).
+more than ``MAX_VANISHED_SHARE`` of the covered places of a kind (and more than
+``ALWAYS_BELIEVED``) are missing, the file is taken for another query and nothing of that
+kind is marked (the summary says so). The share is per kind: the Paris cafés export holds
+one restaurant, and says nothing of the restaurants another export brought.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from nomadspot.interop.sources import CENSUS_PREFIX, OSM_PREFIX
 from nomadspot.model import Place
@@ -103,26 +105,36 @@ def extent(records: Sequence[Place], seen: Iterable[str] = ()) -> Extent | None:
 @dataclass(frozen=True, slots=True)
 class Vanished:
     """``positions``: the places of the catalogue to mark closed; ``covered``: how many
-    places the file should have held; ``refused``: too many are missing (another query),
-    so none is marked."""
+    places the file should have held; ``refused``: per kind, how many are missing where
+    too many are (another query), so none of that kind is marked."""
 
     positions: tuple[int, ...] = ()
     covered: int = 0
-    refused: bool = False
+    refused: Mapping[Kind, int] = field(default_factory=dict)
 
 
 def vanished(
     existing: Sequence[Place], records: Sequence[Place], seen: Iterable[str] = ()
 ) -> Vanished:
     """The places of ``existing`` that ``records`` (an import's places) should have held
-    and do not; ``seen`` as for ``extent``."""
+    and do not; ``seen`` as for ``extent``. The share of missing places is judged per
+    kind: an export of cafés that holds one restaurant says little of the restaurants."""
     area = extent(records, seen)
     if area is None:
         return Vanished()
-    missing = [position for position, place in enumerate(existing) if area.covers(place)]
-    covered = len(missing) + sum(
-        1 for place in existing if place.source in area.sources and area.within(place)
+    missing: dict[Kind, list[int]] = {}
+    covered: Counter[Kind] = Counter()
+    for position, place in enumerate(existing):
+        if area.within(place):
+            covered[place.kind] += 1
+            if place.source not in area.sources:
+                missing.setdefault(place.kind, []).append(position)
+    refused = {
+        kind: len(positions)
+        for kind, positions in missing.items()
+        if len(positions) > max(ALWAYS_BELIEVED, MAX_VANISHED_SHARE * covered[kind])
+    }
+    kept = sorted(
+        position for kind, found in missing.items() if kind not in refused for position in found
     )
-    if len(missing) > max(ALWAYS_BELIEVED, MAX_VANISHED_SHARE * covered):
-        return Vanished((), covered, refused=True)
-    return Vanished(tuple(missing), covered)
+    return Vanished(tuple(kept), sum(covered.values()), refused)

@@ -99,6 +99,37 @@ def _field_rows(place: Place) -> Rows:
     return rows
 
 
+def _price_rows(place: Place) -> Rows:
+    price = place.price
+    if price is None or price.is_empty:
+        return []
+    currency = price.currency or "EUR"
+    amounts = (("hour", price.hour), ("day", price.day), ("room/hour", price.room_hour))
+    parts = [f"{label} {amount:g} {currency}" for label, amount in amounts if amount is not None]
+    return [("price", ", ".join(parts))]
+
+
+def _visit_rows(place: Place) -> Rows:
+    """How many visits and the average rating, then the last five, one a line."""
+    if not place.visits:
+        return []
+    rating = place.average_rating
+    summary = f"{len(place.visits)} visit{'s' if len(place.visits) > 1 else ''}"
+    if rating is not None:
+        summary += f", rated {rating:.1f}/5"
+    rows = [("visits", summary)]
+    for visit in place.visits[-5:]:
+        bits = [visit.date.isoformat()]
+        if visit.rating is not None:
+            bits.append(f"{visit.rating}/5")
+        if visit.wifi_mbps is not None:
+            bits.append(f"{visit.wifi_mbps:g} Mbps")
+        if visit.note:
+            bits.append(visit.note)
+        rows.append(("", "  ".join(bits)))
+    return rows
+
+
 def _amenity_rows(place: Place) -> list[tuple[str, Text]]:
     """What it has, what it has not, and the unknown ones once, on one line each."""
     keys = list(AMENITY_KEYS) + [key for key in place.amenities if key not in AMENITY_KEYS]
@@ -176,12 +207,15 @@ class TableRenderer:
         self.console.print(table)
 
     def stale(self, entries: Sequence[StalePlace]) -> None:
-        table = Table(box=None, header_style="bold", pad_edge=False)
-        table.add_column("id", no_wrap=True, max_width=30)
-        table.add_column("name", overflow="ellipsis", ratio=2, min_width=10)
-        table.add_column("city", overflow="ellipsis", ratio=1, min_width=6)
+        table = Table(
+            box=None, header_style="bold", pad_edge=False, collapse_padding=True, expand=True
+        )
+        narrow = self.console.width < 120
+        table.add_column("id", no_wrap=True, overflow="ellipsis", max_width=18 if narrow else 32)
+        table.add_column("name", min_width=10, ratio=2)
+        table.add_column("city", min_width=8, ratio=1)
         table.add_column("last checked", no_wrap=True)
-        table.add_column("unknown", overflow="fold", ratio=3)
+        table.add_column("unknown", min_width=20, ratio=3)
         for entry in entries:
             checked = entry.last_checked
             table.add_row(
@@ -331,41 +365,3 @@ def _fit(columns: list[_Column], rows: list[list[Text]], width: int) -> list[int
             break
         widths[max(droppable, key=lambda i: columns[i].drop_first)] = 0
     return widths
-
-
-def _price_rows(place: Place) -> list[tuple[str, str]]:
-    price = place.price
-    if price is None or price.is_empty:
-        return []
-    currency = price.currency or "EUR"
-    parts = [
-        f"{label} {amount:g} {currency}"
-        for label, amount in (
-            ("hour", price.hour),
-            ("day", price.day),
-            ("room/hour", price.room_hour),
-        )
-        if amount is not None
-    ]
-    return [("price", ", ".join(parts))]
-
-
-def _visit_rows(place: Place) -> list[tuple[str, str]]:
-    """A summary of the visits, then the last five, newest last."""
-    if not place.visits:
-        return []
-    rating = place.average_rating
-    summary = f"{len(place.visits)} visit{'s' if len(place.visits) > 1 else ''}"
-    if rating is not None:
-        summary += f", rated {rating:.1f}/5"
-    rows = [("visits", summary)]
-    for visit in place.visits[-5:]:
-        bits = [visit.date.isoformat()]
-        if visit.rating is not None:
-            bits.append(f"{visit.rating}/5")
-        if visit.wifi_mbps is not None:
-            bits.append(f"{visit.wifi_mbps:g} Mbps")
-        if visit.note:
-            bits.append(visit.note)
-        rows.append(("", "  ".join(bits)))
-    return rows
