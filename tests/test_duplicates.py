@@ -208,6 +208,7 @@ def spread(count: int) -> list[Place]:
     ]
 
 
+@pytest.mark.perf
 def test_20000_places_take_a_second_not_minutes() -> None:
     """A grid, not every pair: comparing all 2·10⁸ pairs would take minutes."""
     places = spread(20_000)
@@ -216,6 +217,7 @@ def test_20000_places_take_a_second_not_minutes() -> None:
     assert time.perf_counter() - started < 10
 
 
+@pytest.mark.perf
 @pytest.mark.slow
 def test_100000_places_take_seconds() -> None:
     places = spread(100_000)

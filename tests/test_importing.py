@@ -1235,6 +1235,7 @@ def test_toml_merge_adds_visits_it_does_not_have() -> None:
     assert merge(merged.places, [theirs]).unchanged == 1
 
 
+@pytest.mark.perf
 def test_import_and_merge_scale_linearly() -> None:
     count = 10_000
     existing = [cafe(f"p{n}", f"Place {n}", source=f"osm:node/{n}") for n in range(count // 2)]
@@ -1265,6 +1266,7 @@ def test_import_and_merge_scale_linearly() -> None:
     assert elapsed < 5, elapsed
 
 
+@pytest.mark.perf
 @pytest.mark.slow
 def test_fifty_thousand_elements_against_ten_thousand_places() -> None:
     existing = [cafe(f"p{n}", f"Place {n}", source=f"osm:node/{n}") for n in range(10_000)]
