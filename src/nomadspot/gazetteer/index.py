@@ -125,10 +125,11 @@ class _Block:
 
 
 class Index:
-    """The open data file. Why blocks: the towns and their names are about 30 MB as plain
-    SQLite rows and 8 MB as LZMA-compressed blocks of lines (towns in grid order, names in
-    key order), and a look-up only unpacks the one or few blocks it needs (under 1 ms each;
-    the last few hundred are kept)."""
+    """The open data file. Why blocks: as LZMA-compressed blocks of lines (towns in grid
+    order, names in key order) the towns and their names take a third of the room they
+    take as SQLite rows, which keeps the install light (see the benchmark's
+    --install-weight), and a look-up only unpacks the one or few blocks it needs (the last
+    few hundred stay unpacked)."""
 
     _lock = threading.RLock()
     _current: Index | None = None
