@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,7 +79,12 @@ GOALS = {  # (label, size): max ratio to the floor
     ("find", 100000): 4.0,
     ("add", 10000): 2.0,
 }
+# ``nomadspot --help`` against the bare Typer app's ``--help`` (its own floor, same run).
+HELP_GOAL = 1.2
 FIND_MEMORY_GOAL_MB = 200
+# After a hand edit of one place: at most this times the same command's warm time.
+EDITED_GOALS = {10000: 1.3, 100000: 2.0}
+EDITED_ADD_MEMORY_GOAL_MB = 300
 IMPORT_GOAL_S = 15.0
 FIRST_NEAR = "find --near (fresh cache)"
 FIRST_NEAR_GOAL_S = 1.0  # the first town look-up: no index to build, on any machine
@@ -138,6 +144,24 @@ def generate_catalogue(size: int, path: Path, rng: random.Random, hours: list[st
             )
         )
     store.save(path, store.Catalogue(tuple(places)))
+
+
+class HandEdit:
+    """Before each run, change one place's name in the file as a person's editor would
+    (a new place each time, so that no cache has seen the result)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.count = 0
+
+    def __call__(self) -> None:
+        self.count += 1
+        text = self.path.read_text(encoding="utf-8")
+        old = f'\nname = "Lieu {self.count}"\n'
+        if old not in text:
+            raise SystemExit(f"hand edit: no place 'Lieu {self.count}' in {self.path}")
+        new = f'\nname = "Lieu {self.count} (edited)"\n'
+        self.path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def generate_overpass(count: int, path: Path, rng: random.Random, hours: list[str]) -> None:
@@ -234,6 +258,59 @@ def measure(case: Case, base_env: dict[str, str], runner: Runner) -> None:
     case.peaks_mb.append(int(str(outcome["peak_kib"])) / 1024)  # KiB on Linux
 
 
+def edited_cases(
+    size: int,
+    catalogue: Path,
+    find_case: Case,
+    add_case: Case,
+    base_env: dict[str, str],
+    counter: Iterator[int],
+) -> list[Case]:
+    """``find`` and ``add`` each on a copy of the catalogue (warmed) edited by hand before
+    every run."""
+    cases = []
+    for warm_case in (find_case, add_case):
+        copy = catalogue.with_name(f"{catalogue.stem}-{warm_case.label}-edited.toml")
+        shutil.copyfile(catalogue, copy)
+        env = {"NOMADSPOT_CATALOGUE": str(copy)}
+        subprocess.run(
+            [*warm_case.argv[:3], "list", "--format", "ids"],
+            env={**base_env, **env},
+            capture_output=True,
+            check=True,
+        )
+        case = Case(f"{warm_case.label} after a hand edit", size, list(warm_case.argv), env)
+        edit = HandEdit(copy)
+        if warm_case is add_case:
+
+            def before(case: Case = case, edit: HandEdit = edit) -> None:
+                edit()
+                case.argv[4] = f"Bench {next(counter)}"
+
+            case.before = before
+        else:
+            case.before = edit
+        cases.append(case)
+    return cases
+
+
+def edited_verdict(case: Case, cases: list[Case]) -> str:
+    """The goal of a command after a hand edit: a ratio to the same command warm."""
+    goal = EDITED_GOALS.get(case.size)
+    if goal is None or not case.label.endswith(" after a hand edit"):
+        return ""
+    warm_label = case.label.removesuffix(" after a hand edit")
+    warm = next(c for c in cases if c.label == warm_label and c.size == case.size)
+    ratio = statistics.median(case.times) / statistics.median(warm.times)
+    verdict = f"{ratio:.2f}x warm <= {goal}: {'ok' if ratio <= goal else 'MISSED'}"
+    if case.label.startswith("add") and case.size == 100000:
+        peak = max(case.peaks_mb)
+        verdict += f"; {peak:.0f} MB < {EDITED_ADD_MEMORY_GOAL_MB}: " + (
+            "ok" if peak < EDITED_ADD_MEMORY_GOAL_MB else "MISSED"
+        )
+    return verdict
+
+
 def compile_bytecode(env: dict[str, str]) -> None:
     """Write nomadspot's .pyc files, as 'pip install' does, so that a run measures what an
     installed user gets, even where PYTHONDONTWRITEBYTECODE is set (an editable install
@@ -287,7 +364,11 @@ def main() -> None:
     bare.write_text(BARE_APP)
     nomadspot = [python, "-m", "nomadspot"]
 
-    cases = [Case("floor (bare Typer)", 0, [python, str(bare)])]
+    cases = [
+        Case("floor (bare Typer)", 0, [python, str(bare)]),
+        Case("floor --help (bare Typer)", 0, [python, str(bare), "--help"]),
+        Case("--help", 0, [*nomadspot, "--help"]),
+    ]
     counter = iter(range(10**9))
     for size in args.sizes:
         catalogue = workdir / f"catalogue-{size}.toml"
@@ -333,6 +414,7 @@ def main() -> None:
         ]
         add_case = cases[-1]
         add_case.before = lambda case=add_case: case.argv.__setitem__(4, f"Bench {next(counter)}")
+        cases += edited_cases(size, catalogue, cases[-3], add_case, base_env, counter)
 
     first_near = Case(
         FIRST_NEAR,
@@ -366,6 +448,7 @@ def main() -> None:
             measure(cases[0], base_env, runner)
 
     floor = statistics.median(cases[0].times)
+    help_floor = statistics.median(cases[1].times)
     rows = []
     for case in [*cases, *([import_case] if import_case else [])]:
         median = statistics.median(case.times)
@@ -374,11 +457,17 @@ def main() -> None:
         verdict = ""
         if goal is not None:
             verdict = f"<= {goal}: {'ok' if ratio <= goal else 'MISSED'}"
+        if case.label == "--help":
+            help_ratio = median / help_floor
+            verdict = f"{help_ratio:.2f} of the bare --help <= {HELP_GOAL}: " + (
+                "ok" if help_ratio <= HELP_GOAL else "MISSED"
+            )
         if case.label == "find" and case.size == 100000:
             peak = max(case.peaks_mb)
             verdict += f"; {peak:.0f} MB < {FIND_MEMORY_GOAL_MB}: " + (
                 "ok" if peak < FIND_MEMORY_GOAL_MB else "MISSED"
             )
+        verdict += edited_verdict(case, cases)
         if case.label == FIRST_NEAR:  # and what the town look-up adds to the same find
             warm = next(c for c in cases if c.label == "find" and c.size == case.size)
             extra_ms = (median - statistics.median(warm.times)) * 1000
