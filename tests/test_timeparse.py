@@ -460,7 +460,9 @@ def test_visit_days(text: str, expected: dt.date) -> None:
 @pytest.mark.parametrize(
     ("text", "why"),
     [
-        ("demain", "cannot read"),
+        ("demain", "2026-11-24 is in the future"),
+        ("après-demain", "2026-11-25 is in the future"),
+        ("lundi", "cannot read"),
         ("2026-11-24", "in the future"),
         ("24/11/2026", "in the future"),
         ("31/02/2026", "day is out of range"),

@@ -270,7 +270,7 @@ def _day_error(text: str, why: str | None = None) -> UsageError:
 
 def _day_of(words: str, today: dt.date) -> dt.date | None:
     """The day ``words`` names (see ``parse_day``), or None when it names none."""
-    if words in _DAYS_FROM_TODAY:  # 'demain' is read, then refused as the future
+    if words in _DAYS_FROM_TODAY:  # 'demain' reads, to be refused as in the future
         return today + dt.timedelta(days=_DAYS_FROM_TODAY[words])
     if words in _YESTERDAY:
         return today - dt.timedelta(days=_YESTERDAY[words])
