@@ -12,7 +12,14 @@ import pytest
 from nomadspot import gazetteer
 from nomadspot.errors import NomadspotError
 from nomadspot.gazetteer import Town, country_timezone, nearest_commune, resolve_city
-from nomadspot.gazetteer.build import RawTown, Sources, derive_communes, write_index
+from nomadspot.gazetteer.build import (
+    RawTown,
+    Sources,
+    assign_departements,
+    derive_communes,
+    read_cities,
+    write_index,
+)
 
 
 def commune(lat: float, lon: float) -> str | None:
@@ -119,3 +126,52 @@ def test_a_data_file_built_with_another_fold_is_refused(
 def test_town_label() -> None:
     town = Town("Vienne", "FR", "84", 45.5, 4.9, 29_000, "Europe/Paris")
     assert town.label == "Vienne, FR"
+
+
+def test_read_cities_keeps_latin_alternate_names_and_marks_capitals() -> None:
+    cities = {
+        "1": {
+            "geonameid": 2761369,
+            "name": "Vienna",
+            "latitude": 48.20849,
+            "longitude": 16.37208,
+            "countrycode": "AT",
+            "population": 1691468,
+            "timezone": "Europe/Vienna",
+            "admin1code": "09",
+            "alternatenames": ["Wien", "Vienne", "Вена", "VIENNA", ""],
+        },
+        "2": {
+            "geonameid": 4791259,
+            "name": "Vienna",
+            "latitude": 38.90122,
+            "longitude": -77.26526,
+            "countrycode": "US",
+            "population": 16489,
+            "timezone": "America/New_York",
+            "alternatenames": [""],
+        },
+        "3": {"geonameid": 3, "name": "Nowhere", "latitude": 95.0, "longitude": 0.0},
+        "4": {"geonameid": "x", "name": "Broken", "latitude": 1.0, "longitude": 1.0},
+    }
+    towns = read_cities(cities, {"AT": "Vienna", "US": "Washington"})
+    assert [(t.name, t.country) for t in towns] == [("Vienna", "AT"), ("Vienna", "US")]
+    vienna, virginia = towns
+    assert vienna.alternates == {"wien", "vienne"}  # Cyrillic left out, own name too
+    assert vienna.other_scripts and vienna.has_alternates and vienna.capital
+    assert not virginia.has_alternates and not virginia.capital
+    assert (vienna.admin1, vienna.key) == ("09", "vienna")
+
+
+def test_departements_come_from_a_town_of_that_name_or_the_nearest_one() -> None:
+    towns = [
+        raw(1, "Vienne", 45.5257, 4.8748, 32_000),
+        raw(2, "Pont-Évêque", 45.5319, 4.9086, 5_000),  # not in the known list: nearest
+        raw(3, "Vienne", 46.6, 0.35, 1_000),  # 'Vienne' is known in Isère only: nearest
+        raw(4, "Wien", 48.2, 16.37, 1_700_000, country="AT"),
+        raw(5, "Poitiers", 46.58, 0.34, 88_000),
+        raw(6, "Far", 44.0, -1.3, 600),  # no town with a known département within 30 km
+    ]
+    known = [("Vienne", 45.52, 4.87, "38"), ("Poitiers", 46.5802, 0.3404, "86")]
+    assert assign_departements(towns, known) == 4
+    assert [t.admin2 for t in towns] == ["38", "38", "86", "", "86", ""]

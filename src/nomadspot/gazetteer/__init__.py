@@ -44,6 +44,7 @@ __all__ = [
     "NO_COMMUNE_BEYOND_KM",
     "PLAUSIBLE_SHARE",
     "CityMatch",
+    "NameRow",
     "Town",
     "canonical_city",
     "country_code",

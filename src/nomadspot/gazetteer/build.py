@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nomadspot.gazetteer.geometry import cell, distance_km, pull_km
+from nomadspot.gazetteer.geometry import KM_PER_DEGREE, cell, distance_km, pull_km
 from nomadspot.gazetteer.index import (
     CAPITAL,
     COORDINATE_SCALE,
@@ -303,8 +303,9 @@ def _grid(towns: Iterable[RawTown]) -> dict[tuple[int, int], list[RawTown]]:
 def _grid_near(
     grid: dict[tuple[int, int], list[RawTown]], lat: float, lon: float, radius_km: float
 ) -> Iterator[RawTown]:
-    dlat = radius_km / 111.195
-    dlon = radius_km / (111.195 * max(math.cos(math.radians(min(abs(lat) + dlat, 89.9))), 0.01))
+    dlat = radius_km / KM_PER_DEGREE
+    cos_lat = max(math.cos(math.radians(min(abs(lat) + dlat, 89.9))), 0.01)
+    dlon = radius_km / (KM_PER_DEGREE * cos_lat)
     for i in range(math.floor((lat - dlat) * 10), math.floor((lat + dlat) * 10) + 1):
         for j in range(math.floor((lon - dlon) * 10), math.floor((lon + dlon) * 10) + 1):
             yield from grid.get((i, j), ())

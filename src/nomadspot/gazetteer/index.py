@@ -11,7 +11,7 @@ import lzma
 import os
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -113,19 +113,23 @@ def unpack(block: bytes) -> list[str]:
 
 
 @dataclass(frozen=True, slots=True)
-class _Entry:
-    """One line of a town block, parsed."""
+class _Block:
+    """A block of towns: each line split into its fields (name, country, admin1, admin2,
+    lat, lon, population, zone, commune, flags), and the coordinates parsed for
+    ``points_near``; a ``Town`` is made only for the towns asked for."""
 
-    town: Town
-    commune: int
-    flags: int
+    start: int
+    rows: list[list[str]]
+    lats: list[float]
+    lons: list[float]
 
 
 class Index:
-    """The open data file. Why blocks: the towns and their names are about 30 MB as plain
-    SQLite rows and 8 MB as LZMA-compressed blocks of lines (towns in grid order, names in
-    key order), and a look-up only unpacks the one or few blocks it needs (under 1 ms each;
-    the last few hundred are kept)."""
+    """The open data file. Why blocks: as LZMA-compressed blocks of lines (towns in grid
+    order, names in key order) the towns and their names take a third of the room they
+    take as SQLite rows, which keeps the install light (see the benchmark's
+    --install-weight), and a look-up only unpacks the one or few blocks it needs (the last
+    few hundred stay unpacked)."""
 
     _lock = threading.RLock()
     _current: Index | None = None
@@ -138,7 +142,8 @@ class Index:
         self._starts = [int(start) for start, _ in directory]
         self._cells = [int(cell) for _, cell in directory]
         self._zone_names = dict(self._query("SELECT id, name FROM timezones"))
-        self._town_blocks: dict[int, list[_Entry]] = {}
+        self._town_blocks: dict[int, _Block] = {}
+        self._towns: dict[int, Town] = {}
         self._name_blocks: dict[str, tuple[list[str], list[str]]] = {}
         self._countries: dict[str, str] | None = None
         self._zones: dict[tuple[str, tuple[float, float] | None], str | None] = {}
@@ -161,42 +166,30 @@ class Index:
 
     # ------------------------------------------------------------------ blocks
 
-    def _block_of_towns(self, index: int) -> list[_Entry]:
+    def _block_of_towns(self, index: int) -> _Block:
         start = self._starts[index]
         cached = self._town_blocks.get(start)
         if cached is None:
-            rows = self._query("SELECT data FROM town_blocks WHERE start = ?", (start,))
-            cached = [self._entry(line) for line in unpack(rows[0][0])]
+            data = self._query("SELECT data FROM town_blocks WHERE start = ?", (start,))
+            rows = [line.split("\t") for line in unpack(data[0][0])]
+            lats = [int(row[4]) / COORDINATE_SCALE for row in rows]
+            lons = [int(row[5]) / COORDINATE_SCALE for row in rows]
+            cached = _Block(start, rows, lats, lons)
             if len(self._town_blocks) >= _CACHED_BLOCKS:
                 self._town_blocks.clear()
             self._town_blocks[start] = cached
         return cached
 
-    def _entry(self, line: str) -> _Entry:
-        name, country, admin1, admin2, lat, lon, population, zone, commune, flags = line.split("\t")
-        town = Town(
-            name,
-            country,
-            admin1,
-            int(lat) / COORDINATE_SCALE,
-            int(lon) / COORDINATE_SCALE,
-            int(population),
-            self._zone_names.get(int(zone), ""),
-            admin2,
-        )
-        return _Entry(town, int(commune) if commune else -1, int(flags))
-
-    def _numbered(self, number: int) -> tuple[int, _Entry]:
-        """The town of that number, and the number of its commune."""
+    def _fields(self, number: int) -> list[str]:
+        """The fields of the town of that number."""
         index = bisect.bisect_right(self._starts, number) - 1
-        entries = self._block_of_towns(index) if index >= 0 else []
-        offset = number - self._starts[index] if index >= 0 else -1
-        if not 0 <= offset < len(entries):
+        block = self._block_of_towns(index) if index >= 0 else None
+        offset = number - block.start if block is not None else -1
+        if block is None or not 0 <= offset < len(block.rows):
             raise NomadspotError(
                 f"the town data file {self.path} is inconsistent", hint="reinstall nomadspot"
             )
-        entry = entries[offset]
-        return (number if entry.commune < 0 else entry.commune), entry
+        return block.rows[offset]
 
     def _names_block(self, key: str) -> tuple[list[str], list[str]]:
         rows = self._query(
@@ -230,17 +223,16 @@ class Index:
         while at < len(keys) and keys[at] == key:
             ref = refs[at]
             number = int(ref.rstrip("*"))
-            commune, entry = self._numbered(number)
-            town = entry.town
+            name, country, _, admin2, _, _, population, _, commune, flags = self._fields(number)
             out.append(
                 NameRow(
                     number,
-                    town.name,
-                    commune,
-                    town.country,
-                    town.admin2,
-                    town.population,
-                    bool(entry.flags & CAPITAL),
+                    name,
+                    int(commune) if commune else number,
+                    country,
+                    admin2,
+                    int(population),
+                    bool(int(flags) & CAPITAL),
                     ref.endswith("*"),
                     at - first,
                 )
@@ -258,23 +250,41 @@ class Index:
                 begin = max(bisect.bisect_left(self._cells, first) - 1, 0)
                 end = bisect.bisect_right(self._cells, last)
                 for index in range(begin, end):
-                    start = self._starts[index]
-                    for offset, entry in enumerate(self._block_of_towns(index)):
-                        town = entry.town
-                        if (
-                            entry.flags & POINT
-                            and south <= town.lat <= north
-                            and west <= town.lon <= east
-                        ):
-                            commune = start + offset if entry.commune < 0 else entry.commune
-                            out.append(
-                                Point(town.lat, town.lon, town.population, commune, town.country)
-                            )
+                    out.extend(
+                        self._points_in(self._block_of_towns(index), south, north, west, east)
+                    )
         return out
+
+    @staticmethod
+    def _points_in(
+        block: _Block, south: float, north: float, west: float, east: float
+    ) -> Iterator[Point]:
+        for offset, (lat, lon) in enumerate(zip(block.lats, block.lons, strict=True)):
+            if south <= lat <= north and west <= lon <= east:
+                _, country, _, _, _, _, population, _, commune, flags = block.rows[offset]
+                if int(flags) & POINT:
+                    number = int(commune) if commune else block.start + offset
+                    yield Point(lat, lon, int(population), number, country)
 
     def town(self, number: int) -> Town:
         """The town of that number (as ``by_name`` and ``points_near`` give them)."""
-        return self._numbered(number)[1].town
+        cached = self._towns.get(number)
+        if cached is None:
+            name, country, admin1, admin2, lat, lon, population, zone, _, _ = self._fields(number)
+            cached = Town(
+                name,
+                country,
+                admin1,
+                int(lat) / COORDINATE_SCALE,
+                int(lon) / COORDINATE_SCALE,
+                int(population),
+                self._zone_names.get(int(zone), ""),
+                admin2,
+            )
+            if len(self._towns) >= 20_000:
+                self._towns.clear()
+            self._towns[number] = cached
+        return cached
 
     def _country_table(self) -> dict[str, str]:
         if self._countries is None:
