@@ -452,7 +452,7 @@ def put(catalogue: Path, entry: Entry) -> None:
 def _write_private(
     path: Path, head: list[Any], members: dict[str, list[int]], entry: Entry
 ) -> None:
-    """Write the entry file (0600) piece by piece: joined, it would be as big again."""
+    """Write the entry file (0600) a city at a time: joined, it would be as big again."""
     import tempfile  # writers only
 
     _remove_temp_files(path.parent)
@@ -460,13 +460,9 @@ def _write_private(
     try:
         with os.fdopen(fd, "wb") as stream:
             stream.write(json.dumps(head, ensure_ascii=False).encode() + b"\n")
-            for positions in members.values():
-                stream.write(b"[\n")
-                for number, member in enumerate(positions):
-                    stream.write(
-                        b",\n" + entry.records[member] if number else entry.records[member]
-                    )
-                stream.write(b"\n]\n")
+            for positions in members.values():  # one city's group joined at a time
+                records = b",\n".join(entry.records[member] for member in positions)
+                stream.write(b"[\n" + records + b"\n]\n")
             stream.write(json.dumps(entry.keys).encode() + b"\n")
             stream.write(json.dumps(entry.ids, ensure_ascii=False).encode())
         os.replace(temp, path)
