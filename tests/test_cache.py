@@ -48,7 +48,7 @@ def typed(value: Any) -> Any:
 )
 @given(places=catalogues())
 def test_every_field_of_a_place_survives_the_cache(tmp_path: Path, places: list[Place]) -> None:
-    back = cache.places_of(cache.decode_records(cache.record_of(place) for place in places))
+    back = cache.places_of_lines([cache.record_of(place) for place in places])
     assert [typed(place) for place in back] == [typed(place) for place in places]
     assert [vars(place) for place in back] == [vars(place) for place in places]
     path = tmp_path / "catalogue.toml"

@@ -22,7 +22,7 @@ BOM = b"\xef\xbb\xbf"
 
 class Split(NamedTuple):
     header: bytes
-    blocks: list[bytes]
+    blocks: list[memoryview]  # views of the file's bytes (no copy), without their line breaks
 
 
 def split(data: bytes) -> Split:
@@ -30,15 +30,25 @@ def split(data: bytes) -> Split:
     starts = [match.start() for match in _PLACE_LINE.finditer(b"\n" + data)]
     if not starts:
         return Split(data, [])
+    view = memoryview(data)
     ends = [*starts[1:], len(data)]
-    texts = [data[start:end] for start, end in zip(starts, ends, strict=True)]
+    texts = [
+        view[start : _trimmed(data, start, end)] for start, end in zip(starts, ends, strict=True)
+    ]
     return Split(data[: starts[0]], texts)
 
 
-def key(block: bytes) -> str:
-    """What identifies a block's place in the cache: the SHA-1 of its text, without the
-    line breaks that separate it from the next block."""
-    return hashlib.sha1(block.rstrip(b"\r\n")).hexdigest()
+def _trimmed(data: bytes, start: int, end: int) -> int:
+    """Where the text from ``start`` to ``end`` ends without its last line breaks."""
+    while end > start and data[end - 1] in b"\r\n":
+        end -= 1
+    return end
+
+
+def key(block: bytes | memoryview) -> str:
+    """What identifies a block's place in the cache: the SHA-1 of its text (without the
+    line breaks that separate it from the next block)."""
+    return hashlib.sha1(block).hexdigest()
 
 
 def newline_of(data: bytes) -> str:
@@ -62,10 +72,10 @@ def parse_header(header: bytes) -> dict[str, Any] | None:
     return None if "place" in document else document
 
 
-def parse_block(block: bytes) -> dict[str, Any] | None:
+def parse_block(block: bytes | memoryview) -> dict[str, Any] | None:
     """The one place table of a block, or None when the block does not stand alone."""
     try:
-        document = parse_toml(block.decode("utf-8"))
+        document = parse_toml(bytes(block).decode("utf-8"))
     except (ValueError, RecursionError):
         return None
     tables = document.get("place")

@@ -28,7 +28,7 @@ import os
 import stat
 import types
 import typing
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
@@ -254,18 +254,29 @@ def record_of(place: Place) -> bytes:
     )
 
 
-def places_of(records: Iterable[Any]) -> list[Place]:
-    """The places of records (JSON objects as ``json.loads`` gives them), in order."""
+def places_of(records: list[Any]) -> list[Place]:
+    """The places of records (JSON objects as ``json.loads`` gives them), in order; each
+    record is replaced by its place in the list, so both are never all in memory."""
     rebuild = record_codec(Place).back
     # Thousands of long-lived objects without cycles: out of the cyclic GC's sight, or
     # every later collection walks them all (see gcpause).
     with gcpause.paused(keep=True):
-        return [rebuild(record) for record in records]
+        for at, record in enumerate(records):
+            records[at] = rebuild(record)
+    return records
 
 
-def decode_records(lines: Iterable[bytes]) -> list[Any]:
-    """JSON lines made by ``record_of``, decoded at once."""
-    return list(json.loads(b"[" + b",".join(lines) + b"]"))
+def places_of_lines(lines: Sequence[bytes]) -> list[Place]:
+    """The places of JSON lines made by ``record_of``, decoded a few thousand at a time
+    (the decoded records of 100,000 places would take 120 MB besides the places)."""
+    places: list[Place] = []
+    for start in range(0, len(lines), _CHUNK):
+        records = json.loads(b"[" + b",".join(lines[start : start + _CHUNK]) + b"]")
+        places += places_of(records)
+    return places
+
+
+_CHUNK = 4096
 
 
 def _stamp() -> str:
@@ -427,29 +438,34 @@ def put(catalogue: Path, entry: Entry) -> None:
         members: dict[str, list[int]] = {}
         for position, city in enumerate(entry.cities):
             members.setdefault(city, []).append(position)
-        groups, body, at = {}, [], 0
+        groups, at = {}, 0
         for city, positions in members.items():
-            blob = b"[\n" + b",\n".join(entry.records[member] for member in positions) + b"\n]"
-            groups[city] = (at, at + len(blob), positions)
-            body.append(blob)
-            at += len(blob) + 1
+            size = 4 + sum(len(entry.records[member]) + 2 for member in positions) - 2
+            groups[city] = (at, at + size, positions)
+            at += size + 1
         head = [_stamp(), entry.digest, _tagged_out(entry.extra), len(entry.cities), at, groups]
-        tail = [json.dumps(entry.keys).encode(), json.dumps(entry.ids, ensure_ascii=False).encode()]
-        lines = [json.dumps(head, ensure_ascii=False).encode(), *body, *tail]
-        _write_private(entry_path(catalogue, cache_folder), b"\n".join(lines))
+        _write_private(entry_path(catalogue, cache_folder), head, members, entry)
     except (OSError, TypeError, ValueError):
         pass
 
 
-def _write_private(entry: Path, data: bytes) -> None:
+def _write_private(
+    path: Path, head: list[Any], members: dict[str, list[int]], entry: Entry
+) -> None:
+    """Write the entry file (0600) a city at a time: joined, it would be as big again."""
     import tempfile  # writers only
 
-    _remove_temp_files(entry.parent)
-    fd, temp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=entry.parent)  # mode 0600
+    _remove_temp_files(path.parent)
+    fd, temp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-        os.replace(temp, entry)
+            stream.write(json.dumps(head, ensure_ascii=False).encode() + b"\n")
+            for positions in members.values():  # one city's group joined at a time
+                records = b",\n".join(entry.records[member] for member in positions)
+                stream.write(b"[\n" + records + b"\n]\n")
+            stream.write(json.dumps(entry.keys).encode() + b"\n")
+            stream.write(json.dumps(entry.ids, ensure_ascii=False).encode())
+        os.replace(temp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp)

@@ -65,7 +65,7 @@ class Block(NamedTuple):
     what a write reuses for a place it does not change."""
 
     place: Place
-    text: str
+    text: bytes | memoryview  # UTF-8, without the line breaks that end it
     key: str
     record: bytes
 
@@ -254,7 +254,7 @@ def _catalogue_of(path: Path, data: bytes, for_writing: bool, city: str | None) 
         cache.put(path, entry)
     chosen = [at for at, place_city in enumerate(entry.cities) if folded in (None, place_city)]
     try:
-        places = tuple(cache.places_of(cache.decode_records(entry.records[at] for at in chosen)))
+        places = tuple(cache.places_of_lines([entry.records[at] for at in chosen]))
     except (ValueError, TypeError, KeyError):  # an entry nomadspot did not write
         catalogue = parse(_decode_utf8(data, path), path)
         _put(path, data_digest, catalogue)
@@ -317,7 +317,7 @@ def _blocks_of(data: bytes, places: tuple[Place, ...], entry: cache.Entry) -> di
     if entry.keys is None or len(texts) != len(places):
         return {}
     return {
-        place.id: Block(place, text.decode("utf-8").rstrip("\r\n"), key, record)
+        place.id: Block(place, text, key, record)
         for place, text, key, record in zip(places, texts, entry.keys, entry.records, strict=True)
     }
 
@@ -363,8 +363,14 @@ def load_for_reading(
 
 
 def serialise(catalogue: Catalogue) -> tuple[str, list[Block]]:
-    """The catalogue's TOML text and each place's block of it. A place unchanged since the
-    catalogue was read keeps its text as it was in the file."""
+    """The catalogue's TOML text and each place's block of it (see ``serialise_bytes``)."""
+    data, written = serialise_bytes(catalogue)
+    return data.decode("utf-8"), written
+
+
+def serialise_bytes(catalogue: Catalogue) -> tuple[bytes, list[Block]]:
+    """The catalogue's file content and each place's block of it. A place unchanged since
+    the catalogue was read keeps its text as it was in the file."""
     import tomli_w
 
     from nomadspot import codec
@@ -376,12 +382,13 @@ def serialise(catalogue: Catalogue) -> tuple[str, list[Block]]:
         known = catalogue.blocks.get(place.id)
         if known is None or not (known.place is place or known.place == place):
             text = _place_block(tomli_w.dumps({"place": codec.encode_place(place)}))
-            text = text.rstrip("\n").replace("\n", newline)
-            key = blocks.key(text.encode("utf-8", "surrogatepass"))  # refused below
-            known = Block(place, text, key, cache.record_of(place))
+            # (surrogatepass: text that is not UTF-8 is refused before any write)
+            data = text.rstrip("\n").replace("\n", newline).encode("utf-8", "surrogatepass")
+            known = Block(place, data, blocks.key(data), cache.record_of(place))
         written.append(known)
-    parts = [header.replace("\n", newline).rstrip(newline), *(block.text for block in written)]
-    return (newline * 2).join(parts) + newline, written
+    head = header.replace("\n", newline).rstrip(newline).encode("utf-8")
+    separator = (newline * 2).encode("ascii")
+    return separator.join([head, *(block.text for block in written)]) + newline.encode(), written
 
 
 def _place_block(table_text: str) -> str:
@@ -447,17 +454,18 @@ def save(path: Path, catalogue: Catalogue, *, unchanged_since: Snapshot | None =
     the file is no longer the one read (``unchanged_since``)."""
     catalogue._refuse_partial()
     try:
-        text, written = serialise(catalogue)
+        data, written = serialise_bytes(catalogue)
     except RecursionError as error:
         raise CatalogueError(
             f"cannot write {path}: a value in it is nested too deeply; "
             "the catalogue was left as it was"
         ) from error
     refuse_unloadable(catalogue, written)
-    data = text.encode("utf-8")
     write_atomic(path, data, unchanged_since=unchanged_since)
+    data_digest = cache.digest(data)
+    del data  # as big as the file: not kept while the cache entry is written
     entry = cache.Entry(
-        cache.digest(data),
+        data_digest,
         catalogue.extra,
         [city_key(block.place.city) for block in written],
         [block.record for block in written],
@@ -515,7 +523,8 @@ def refuse_unloadable(catalogue: Catalogue, written: list[Block]) -> None:
             )
     if fresh and not problems:
         try:
-            document = blocks.parse_toml("\n".join(block.text for block in fresh))
+            text = "\n".join(bytes(block.text).decode("utf-8") for block in fresh)
+            document = blocks.parse_toml(text)
             codec.decode({"version": codec.FORMAT_VERSION, "place": document.get("place")})
         except codec.InvalidCatalogue as invalid:
             problems.extend(str(problem) for problem in invalid.problems)
