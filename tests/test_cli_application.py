@@ -241,6 +241,10 @@ def test_the_catalogue_option_after_the_command_wins_and_is_not_a_command_option
         (["--catalogue", "x", "list"], ["--catalogue", "x", "list"]),
         (["add", "--", "--catalogue", "x"], ["add", "--", "--catalogue", "x"]),
         (["--help"], ["--help"]),
+        (
+            ["--catalogue", "list", "find", "--catalogue", "y"],
+            ["--catalogue", "list", "--catalogue", "y", "find"],
+        ),
     ],
 )
 def test_hoist_global_options(args: list[str], hoisted: list[str]) -> None:
