@@ -9,12 +9,12 @@ from typer.testing import CliRunner
 
 from nomadspot.cli import app
 
-FIXED_NOW = "2026-11-23T09:00"  # a Monday
+FIXED_NOW = "2026-11-23T09:00+01:00"  # a Monday, Paris time (an instant: #13.6)
 
 
 @pytest.fixture(scope="session")
 def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One cache folder for the whole run, so the gazetteer index is built once."""
+    """One cache folder for the whole run (the parsed-catalogue caches of every test)."""
     return tmp_path_factory.mktemp("cache")
 
 

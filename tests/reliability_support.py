@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nomadspot import editing, store
-from nomadspot.editing import Fields
 from nomadspot.model import Place, Price, Visit
 from nomadspot.vocabulary import Kind
 
@@ -113,15 +112,8 @@ def _replace(
 
 def add_op(number: int, tag: str = "crash") -> Op:
     place_id = f"{tag}-{number}"
-    fields = Fields(
-        name=f"{tag.title()} {number} ✓",
-        kind="cafe",
-        city="Vienne",
-        seats=number % 50,
-        notes=f"note {number}",
-        amenities={"wifi": True},
-    )
-    place = editing.new_place(fields, place_id)
+    changes = {"seats": number % 50, "notes": f"note {number}", "amenities": {"wifi": True}}
+    place = editing.new_place(f"{tag.title()} {number} ✓", "cafe", "Vienne", changes, place_id)
     args = (
         "add",
         f"{tag.title()} {number} ✓",
@@ -151,11 +143,11 @@ def visit_op(place_id: str, number: int) -> Op:
 
 
 def edit_op(place_id: str, number: int) -> Op:
-    fields = Fields(seats=number, notes=f"edited {number}", amenities={"quiet": True})
+    changes = {"seats": number, "notes": f"edited {number}", "amenities": {"quiet": True}}
     args = ("edit", place_id, "--seats", str(number), "--note", f"edited {number}", "--quiet")
     return Op(
         args,
-        lambda places: _replace(places, place_id, lambda p: editing.apply(p, fields)),
+        lambda places: _replace(places, place_id, lambda p: editing.apply(p, changes)),
         f"edit {place_id}",
     )
 

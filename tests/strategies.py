@@ -6,8 +6,8 @@ import datetime as dt
 
 from hypothesis import strategies as st
 
-from nomadspot.model import Place, Price, Visit
-from nomadspot.vocabulary import AMENITY_KEYS, Kind
+from nomadspot.model import NO_TIME_LIMIT, Place, Price, Visit
+from nomadspot.vocabulary import AMENITY_KEYS, Kind, Sockets, Status
 
 text = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30).filter(
     lambda s: s.strip() == s and s != ""
@@ -44,6 +44,12 @@ prices = st.none() | st.builds(
     currency=st.none() | st.sampled_from(["EUR", "CHF", "GBP"]),
     extra=extra_keys,
 ).filter(lambda price: not price.is_empty)
+time_limits = st.none() | st.just(NO_TIME_LIMIT) | st.integers(1, 7 * 24 * 60).map(
+    lambda minutes: dt.timedelta(minutes=minutes)
+)
+private_values = st.dictionaries(
+    st.from_regex(r"[a-z][a-z_]{0,12}", fullmatch=True), text | st.integers(0, 10**6), max_size=2
+)
 coordinates = st.none() | st.tuples(
     st.floats(-90, 90, allow_nan=False), st.floats(-180, 180, allow_nan=False)
 )
@@ -53,6 +59,10 @@ coordinates = st.none() | st.tuples(
 def places(draw: st.DrawFn, place_id: str | None = None) -> Place:
     coords = draw(coordinates)
     amenity_keys = st.sampled_from(AMENITY_KEYS) | st.from_regex(r"[a-z_]{1,10}", fullmatch=True)
+    amenities = draw(st.dictionaries(amenity_keys, st.booleans(), max_size=5))
+    sockets = draw(st.none() | st.sampled_from(list(Sockets)))
+    if sockets is not None and amenities.get("power", sockets.power) != sockets.power:
+        amenities["power"] = sockets.power  # a file where they disagree is invalid
     return Place(
         id=place_id or draw(ids),
         name=draw(text),
@@ -72,9 +82,14 @@ def places(draw: st.DrawFn, place_id: str | None = None) -> Place:
         tags=tuple(draw(st.lists(text, max_size=3))),
         notes=draw(optional_text),
         source=draw(optional_text),
-        amenities=draw(st.dictionaries(amenity_keys, st.booleans(), max_size=5)),
+        status=draw(st.sampled_from(list(Status))),
+        checked=draw(st.none() | st.dates(dt.date(2000, 1, 1), dt.date(2100, 1, 1))),
+        sockets=sockets,
+        time_limit=draw(time_limits),
+        amenities=amenities,
         price=draw(prices),
         visits=tuple(sorted(draw(st.lists(visits, max_size=3)), key=lambda v: v.date)),
+        private=draw(private_values),
         extra=draw(extra_keys),
     )
 

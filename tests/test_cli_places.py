@@ -106,14 +106,17 @@ def test_add_refuses_a_duplicate_id(cli: Cli, catalogue_path: Path) -> None:
         (["--kind", "cafe", "--city", "Lyon", "--amenity", "teleporter"], "unknown amenity"),
         (["--kind", "cafe", "--city", "Lyon", "--country", "France"], "two-letter ISO code"),
         (["--kind", "cafe", "--city", "  "], "--city must not be empty"),
-        (["--kind", "cafe", "--city", "Lyon", "--seats", "-3"], "greater than or equal to 0"),
+        (["--kind", "cafe", "--city", "Lyon", "--seats", "-3"], "--seats must be between 0 and"),
         (["--kind", "cafe", "--city", "Lyon", "--seats", "9999999"], "--seats must be between"),
         (
             ["--kind", "cafe", "--city", "Lyon", "--price-hour", "1e300"],
-            "--price-hour must be an amount between 0 and 1000000000",
+            "--price-hour must be an amount such as",
         ),
         (["--kind", "cafe", "--city", "Lyon", "--price-day", "nan"], "--price-day"),
-        (["--kind", "cafe", "--city", "Lyon", "--price-day", "inf"], "--price-day must be"),
+        (
+            ["--kind", "cafe", "--city", "Lyon", "--price-day", "inf"],
+            "--price-day must be an amount such as",
+        ),
         (["--kind", "cafe"], "Missing option '--city'"),
         (["--kind", "cafe", "--city", "Lyon", "--bogus"], "No such option: --bogus"),
     ],
@@ -456,3 +459,237 @@ def test_show_gives_real_sun_times_for_the_place(cli: Cli) -> None:
     # library's default 07:00-19:00).
     assert week[0]["date"] == "2026-11-23"
     assert week[0]["hours"].startswith("08:1") and "17:0" in week[0]["hours"]
+
+
+# --- the new facts: sockets, time limit, status, checked, private ------------------------
+
+
+def add_with_new_facts(cli: Cli) -> str:
+    return cli(
+        "add",
+        "Le Troquet",
+        "--kind",
+        "café",
+        "--city",
+        "Lyon",
+        "--sockets",
+        "limited",
+        "--time-limit",
+        "2h",
+        "--status",
+        "temporarily_closed",
+        "--checked",
+        "20/11/2026",
+        "--private",
+        "wifi_password=s3cret",
+        "--private",
+        "ssid=Troquet",
+        "--amenity",
+        "visio",
+    ).stdout.strip()
+
+
+def test_add_and_edit_set_the_new_facts(cli: Cli, catalogue_path: Path) -> None:
+    assert add_with_new_facts(cli) == "le-troquet-lyon"
+    text = catalogue_path.read_text()
+    assert 'sockets = "limited"' in text and 'time_limit = "2h"' in text
+    assert "checked = 2026-11-20" in text and 'status = "temporarily_closed"' in text
+    assert "[place.private]" in text and 'wifi_password = "s3cret"' in text
+    assert "calls = true" in text
+    cli("edit", "le-troquet-lyon", "--private", "wifi_password=", "--status", "open")
+    place = store.load(catalogue_path).get("le-troquet-lyon")  # type: ignore[union-attr]
+    assert place is not None and place.private == {"ssid": "Troquet"}
+    assert place.status.value == "open" and place.has("power") is True
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--sockets", "lots"], "unknown sockets value 'lots'"),
+        (["--time-limit", "forever"], "'forever' is not a duration"),
+        (["--status", "gone"], "unknown status 'gone'"),
+        (["--checked", "2026-12-25"], "is in the future"),
+        (["--private", "novalue"], "must look like KEY=VALUE"),
+        (["--sockets", "none", "--power"], "contradicts --power"),
+    ],
+)
+def test_bad_new_facts_are_exit_2(
+    cli: Cli, catalogue_path: Path, args: list[str], message: str
+) -> None:
+    result = cli("add", "X", "--kind", "cafe", "--city", "Lyon", *args, code=2)
+    assert result.stderr.startswith("Error: ") and message in result.stderr
+    assert not catalogue_path.exists()
+
+
+def test_show_prints_the_new_facts_readings_and_private_values(cli: Cli) -> None:
+    add_with_new_facts(cli)
+    cli("visit", "le-troquet-lyon", "--wifi-mbps", "30", "--date", "hier")
+    cli("visit", "le-troquet-lyon", "--wifi-mbps", "50", "--date", "01/11/2026")
+    out = cli("show", "le-troquet-lyon", "--format", "table").stdout
+    assert "status" in out and "temporarily_closed" in out
+    assert "sockets" in out and "limited" in out and "time limit" in out and "2h" in out
+    assert "last checked   2026-11-22" in out  # the visit of yesterday is newer
+    assert "wifi speed" in out and "40 Mbps" in out
+    assert "2026-11-01 50 Mbps, 2026-11-22 30 Mbps" in out
+    assert "wifi_password = s3cret" in out
+    assert "has            ✓ power  ✓ calls" in out
+    assert out.count("? ") == 1  # the unknown amenities once, on one line
+
+
+def test_visit_takes_french_dates_and_refuses_the_future(cli: Cli, catalogue_path: Path) -> None:
+    add_cantine(cli)
+    cli("visit", "la-cantine-paris", "--date", "hier")
+    cli("visit", "la-cantine-paris", "--date", "aujourd'hui")
+    cli("visit", "la-cantine-paris", "--date", "20/11/2026")
+    place = store.load(catalogue_path).get("la-cantine-paris")  # type: ignore[union-attr]
+    assert place is not None
+    assert [visit.date.isoformat() for visit in place.visits] == [
+        "2026-11-20",
+        "2026-11-22",
+        "2026-11-23",
+    ]
+    assert place.checked is not None and place.checked.isoformat() == "2026-11-23"
+    assert "in the future" in cli("visit", "la-cantine-paris", "--date", "demain", code=2).stderr
+    assert "in the future" in cli("visit", "la-cantine", "--date", "2027-01-01", code=2).stderr
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv", "tsv"])
+def test_private_values_stay_out_of_list_unless_asked(cli: Cli, fmt: str) -> None:
+    add_with_new_facts(cli)
+    assert "s3cret" not in cli("list", "--format", fmt).stdout
+    if fmt == "json":
+        data = json.loads(cli("list", "--format", fmt, "--include-private").stdout)
+        assert data[0]["private"]["wifi_password"] == "s3cret"
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "csv", "json", "toml"])
+def test_private_values_stay_out_of_exports_unless_asked(cli: Cli, fmt: str) -> None:
+    add_with_new_facts(cli)
+    assert "s3cret" not in cli("export", "--format", fmt).stdout
+    if fmt in ("json", "toml"):
+        assert "s3cret" in cli("export", "--format", fmt, "--include-private").stdout
+
+
+def test_edit_in_editor_keeps_private_values(
+    cli: Cli, catalogue_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_with_new_facts(cli)
+    monkeypatch.setenv(
+        "EDITOR", _script_editor(tmp_path, "path.write_text(text.replace('2h', '3h'))\n")
+    )
+    cli("edit", "le-troquet-lyon")
+    place = store.load(catalogue_path).get("le-troquet-lyon")  # type: ignore[union-attr]
+    assert place is not None and place.private["wifi_password"] == "s3cret"
+    assert place.time_limit is not None and place.time_limit.total_seconds() == 3 * 3600
+
+
+def test_csv_export_then_import_round_trips_every_field(
+    cli: Cli, catalogue_path: Path, tmp_path: Path
+) -> None:
+    add_with_new_facts(cli)
+    cli("edit", "le-troquet-lyon", "--tag", "a;b", "--tag", "back\\slash", "--wifi-mbps", "42")
+    exported = tmp_path / "out.csv"
+    cli("export", "--format", "csv", "--output", str(exported))
+    other = tmp_path / "other.toml"
+    cli("--catalogue", str(other), "import", str(exported))
+    before = store.load(catalogue_path).get("le-troquet-lyon")  # type: ignore[union-attr]
+    after = store.load(other).get("le-troquet-lyon")  # type: ignore[union-attr]
+    assert before is not None and after is not None
+    assert after.tags == ("a;b", "back\\slash")
+    assert after == before.without_private()
+
+
+# --- stale -------------------------------------------------------------------------------
+
+
+def test_stale_lists_never_checked_first_then_the_oldest(cli: Cli) -> None:
+    cli("add", "Old", "--kind", "cafe", "--city", "Lyon", "--checked", "2023-05-01")
+    cli("add", "Never", "--kind", "cafe", "--city", "Lyon", "--wifi")
+    cli("add", "Fresh", "--kind", "cafe", "--city", "Lyon", "--checked", "hier")
+    assert cli("stale", "--format", "ids").stdout == "never-lyon\nold-lyon\n"
+    data = json.loads(cli("stale", "--format", "json").stdout)
+    assert data[0] == {
+        "id": "never-lyon",
+        "name": "Never",
+        "kind": "cafe",
+        "city": "Lyon",
+        "last_checked": None,
+        "unknown": ["hours", "power", "quiet", "calls", "sockets", "seats", "price", "coordinates"],
+    }
+    assert data[1]["last_checked"] == "2023-05-01"
+    table = cli("stale", "--format", "table").stdout
+    assert "never" in table and "2023-05-01" in table and "Fresh" not in table
+    tsv = cli("stale", "--format", "tsv").stdout.splitlines()
+    assert tsv[0] == "id\tname\tkind\tcity\tlast_checked\tunknown"
+    assert cli("stale", "--older-than", "4y", "--format", "ids").stdout == "never-lyon\n"
+    assert cli("stale", "--city", "Paris", code=1).stderr.startswith("Error: ")
+    assert "not an age" in cli("stale", "--older-than", "soon", code=2).stderr
+
+
+def test_stale_exit_1_when_every_place_is_fresh(cli: Cli) -> None:
+    cli("add", "Fresh", "--kind", "cafe", "--city", "Lyon", "--checked", "today")
+    assert "checked within 1y" in cli("stale", code=1).stderr
+
+
+# --- remove: exact references off a terminal; declining is exit 0 --------------------
+
+
+def test_remove_yes_takes_only_an_exact_id_or_name(cli: Cli, catalogue_path: Path) -> None:
+    cli("add", "Starbucks", "--kind", "cafe", "--city", "Paris")
+    cli("add", "Starbucks", "--kind", "cafe", "--city", "Paris", "--id", "starbucks-paris-2")
+    cli("remove", "starbucks-paris", "--yes")
+    missing = cli("remove", "starbucks-paris", "--yes", code=1)  # no prefix fallback
+    assert "no place matches 'starbucks-paris'" in missing.stderr
+    assert [p.id for p in store.load(catalogue_path).places] == ["starbucks-paris-2"]  # type: ignore[union-attr]
+    cli("remove", "starbucks", "--yes")  # the exact name, now of one place
+    assert store.load(catalogue_path).places == ()  # type: ignore[union-attr]
+
+
+def test_declining_remove_at_the_prompt_is_exit_0(catalogue_path: Path) -> None:
+    import os
+    import pty
+    import subprocess
+
+    from .test_subprocess import run
+
+    run("add", "Le Café", "--kind", "cafe", "--city", "Lyon")
+    before = catalogue_path.read_bytes()
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "nomadspot", "remove", "le-cafe"],
+        stdin=follower,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    os.close(follower)
+    os.write(leader, b"n\n")
+    out, err = process.communicate(timeout=60)
+    os.close(leader)
+    assert process.returncode == 0, err
+    assert "nothing removed" in err and out == ""
+    assert catalogue_path.read_bytes() == before
+
+
+# --- cities as the gazetteer spells them ----------------------------------------------
+
+
+def test_a_typed_city_is_stored_capitalised(cli: Cli, catalogue_path: Path) -> None:
+    cli("add", "Le Café", "--kind", "cafe", "--city", "vienne")
+    cli("add", "Le Bar", "--kind", "cafe", "--city", "lyon")
+    cli("edit", "le-bar", "--city", "grenoble")
+    cities = sorted(p.city for p in store.load(catalogue_path).places)  # type: ignore[union-attr]
+    assert cities == ["Grenoble", "Vienne"]
+
+
+def test_list_fits_80_columns_without_one_letter_columns(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    cli("add", "Laboratoire Ouvert Grenoblois", "--kind", "fablab", "--city", "Grenoble")
+    cli("add", "Cowork In Grenoble", "--kind", "coworking", "--city", "Grenoble", "--seats", "30")
+    lines = cli("list", "--format", "table").stdout.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    header = ["id", "name", "kind", "city", "wifi", "power", "room", "quiet", "seats"]
+    assert lines[0].split() == header
+    assert "Grenoble" in lines[1] and "coworking" in lines[1] and "30" in lines[1]

@@ -76,7 +76,9 @@ def without_visits(place: Place) -> Place:
 def test_geojson_is_an_rfc7946_feature_collection() -> None:
     data = json.loads(export_text([PEPINIERE, NOWHERE, WEST], "geojson"))
     assert data["type"] == "FeatureCollection"
-    assert set(data) == {"type", "features"}
+    # a foreign member (RFC 7946, 6.1): PEPINIERE came from OpenStreetMap
+    assert set(data) == {"type", "attribution", "features"}
+    assert data["attribution"] == "© OpenStreetMap contributors, ODbL 1.0"
     first, second, third = data["features"]
     assert first["type"] == "Feature" and first["id"] == "pepiniere-vienne"
     assert first["geometry"] == {"type": "Point", "coordinates": [4.8748, 45.5257]}  # lon, lat
@@ -226,7 +228,7 @@ def flat_place(place: Place) -> Place:
 
     tags = []
     for tag in place.tags:
-        cleaned = clean(tag.replace(";", ","))
+        cleaned = clean(tag)
         if cleaned and cleaned.strip() == cleaned and cleaned not in tags:
             tags.append(cleaned)
     price = place.price
@@ -246,6 +248,7 @@ def flat_place(place: Place) -> Place:
         tags=tuple(tags),
         visits=(),
         extra={},
+        private={},
         price=price,
         amenities={key: value for key, value in place.amenities.items() if key in AMENITY_KEYS},
     )

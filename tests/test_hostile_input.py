@@ -286,7 +286,7 @@ def test_truncated_and_mangled_files_load_or_are_a_catalogue_error(
         return
     if not flips and loaded is not None:  # a clean cut: whole places, the last maybe partial
         original = store.parse(VALID_TEXT.decode(), path).places
-        assert loaded.places[:-1] == original[: len(loaded.places) - 1]
+        assert loaded.places[:-1] == original[: max(len(loaded.places) - 1, 0)]
 
 
 def test_every_truncation_of_a_catalogue_is_handled(
@@ -808,7 +808,7 @@ def test_the_remove_confirmation_is_terminal_safe(
     hostile_catalogue(catalogue_path)
     before = catalogue_path.read_bytes()
     code, out, err = on_terminal(monkeypatch, "remove", "evil-0", stdin="n\n")
-    assert code == 1 and catalogue_path.read_bytes() == before
+    assert code == 0 and catalogue_path.read_bytes() == before  # declining is no error
     assert_terminal_safe(out)
     assert_terminal_safe(err)
 

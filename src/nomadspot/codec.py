@@ -7,58 +7,28 @@ not know (a newer nomadspot, or a person, may have added it).
 
 from __future__ import annotations
 
-import datetime as dt
-import math
-import re
+import dataclasses
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass
 from typing import Any
 
+from nomadspot import fields
+from nomadspot.fields import FieldError, FieldSpec, type_name
 from nomadspot.model import EMPTY, Place, Price, Visit
-from nomadspot.vocabulary import AMENITY_KEYS, Kind, find_kind
+from nomadspot.vocabulary import AMENITY_KEYS
 
 FORMAT_VERSION = 1
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
+ID_PATTERN = fields.ID_PATTERN
 
-TEXT_FIELDS = (
-    "address",
-    "opening_hours",
-    "opening_hours_raw",
-    "website",
-    "phone",
-    "notes",
-    "source",
-)
-PLACE_KEYS = (
-    "id",
-    "name",
-    "kind",
-    "city",
-    "country",
-    "address",
-    "lat",
-    "lon",
-    "opening_hours",
-    "opening_hours_raw",
-    "seats",
-    "meeting_room_seats",
-    "wifi_mbps",
-    "website",
-    "phone",
-    "tags",
-    "notes",
-    "source",
-    "amenities",
-    "price",
-    "visits",
-)
-PRICE_KEYS = ("hour", "day", "room_hour", "currency")
-VISIT_KEYS = ("date", "rating", "wifi_mbps", "note")
-MAX_SEATS = 1_000_000
-MAX_PRICE = 1e9
-MAX_WIFI_MBPS = 1e6
+MAX_SEATS = fields.MAX_SEATS
+MAX_PRICE = fields.MAX_PRICE
+MAX_WIFI_MBPS = fields.MAX_WIFI_MBPS
+PLACE_KEYS = fields.PLACE_KEYS
+# A key at its default is not written (``status = "open"``, ``tags = []``).
+DEFAULTS = {f.name: f.default for f in dataclasses.fields(Place) if f.default is not MISSING}
+PRICE_KEYS = fields.PRICE_KEYS
+VISIT_KEYS = fields.VISIT_KEYS
 # Keys nomadspot does not know are kept and written back; a value nested deeper than this
 # is refused when reading, as writing it back (tomli-w recurses) could fail on any command.
 MAX_NESTING = 32
@@ -126,19 +96,6 @@ def _nesting_problems(
     ]
 
 
-def _type_name(value: object) -> str:
-    return {
-        str: "text",
-        int: "an integer",
-        float: "a number",
-        bool: "true/false",
-        list: "a list",
-        dict: "a table",
-        dt.date: "a date",
-        dt.datetime: "a date-time",
-    }.get(type(value), type(value).__name__)
-
-
 class _PlaceReader:
     """Reads one ``[[place]]`` table, collecting problems instead of stopping at the first."""
 
@@ -154,156 +111,62 @@ class _PlaceReader:
     def problem(self, key: str, message: str) -> None:
         self.problems.append(Problem(self.label, key, message))
 
-    def text(
-        self,
-        key: str,
-        *,
-        required: bool = False,
-        source: Mapping[str, Any] | None = None,
-        prefix: str = "",
-    ) -> str | None:
-        table = self.raw if source is None else source
-        value = table.get(key)
+    def value(self, spec: FieldSpec, table: Mapping[str, Any], prefix: str = "") -> Any:
+        """The key's value as its declaration reads it; None (and a problem) when wrong."""
+        value = table.get(spec.name)
         if value is None:
-            if required:
-                self.problem(prefix + key, "is required")
+            if spec.required:
+                self.problem(prefix + spec.name, "is required")
             return None
-        if not isinstance(value, str):
-            self.problem(prefix + key, f"must be text, not {_type_name(value)}")
+        try:
+            value = spec.type.read(value)
+        except FieldError as error:
+            self.problem(prefix + spec.name, str(error))
             return None
-        if required and not value.strip():
-            self.problem(prefix + key, "must not be empty")
+        if spec.required and isinstance(value, str) and not value.strip():
+            self.problem(prefix + spec.name, "must not be empty")
             return None
         return value
 
-    def number(
-        self,
-        key: str,
-        *,
-        source: Mapping[str, Any] | None = None,
-        prefix: str = "",
-        low: float = 0.0,
-        high: float = math.inf,
-    ) -> float | None:
-        table = self.raw if source is None else source
-        value = table.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.problem(prefix + key, f"must be a number, not {_type_name(value)}")
-            return None
-        if not math.isfinite(value) or not low <= value <= high:
-            bound = f"at most {high:g}" if math.isfinite(high) else "finite"
-            self.problem(
-                prefix + key,
-                f"must be between {low:g} and {high:.0f}"
-                if math.isfinite(high)
-                else f"must be {bound} and at least {low:g}, not {value}",
-            )
-            return None
-        return float(value)
-
-    def count(
-        self,
-        key: str,
-        *,
-        source: Mapping[str, Any] | None = None,
-        prefix: str = "",
-        low: int = 0,
-        high: int = MAX_SEATS,
-    ) -> int | None:
-        table = self.raw if source is None else source
-        value = table.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.problem(prefix + key, f"must be a whole number, not {_type_name(value)}")
-            return None
-        if not low <= value <= high:
-            self.problem(prefix + key, f"must be between {low} and {high}, not {value}")
-            return None
-        return value
+    def values(
+        self, specs: tuple[FieldSpec, ...], table: Mapping[str, Any], prefix: str = ""
+    ) -> dict[str, Any]:
+        return {spec.name: self.value(spec, table, prefix) for spec in specs}
 
     def read(self) -> Place | None:
         before = len(self.problems)
         raw = self.raw
-        ident = self.text("id", required=True)
-        if ident is not None and not ID_PATTERN.match(ident):
-            self.problem("id", f"{ident!r} must be lowercase a-z, 0-9 and '-'")
-        name = self.text("name", required=True)
-        city = self.text("city", required=True)
-        kind_text = self.text("kind", required=True)
-        kind: Kind | None = None
-        if kind_text is not None:
-            kind = Kind(kind_text) if kind_text in Kind._value2member_map_ else None
-            if kind is None:
-                guess = find_kind(kind_text)
-                hint = f" (did you mean {guess.value!r}?)" if guess else ""
-                self.problem("kind", f"unknown kind {kind_text!r}{hint}")
-        country = self.text("country")
-        if country is not None and not COUNTRY_PATTERN.match(country):
-            self.problem("country", f"{country!r} must be a two-letter ISO code such as 'FR'")
-        lat = self.number("lat", low=-90, high=90)
-        lon = self.number("lon", low=-180, high=180)
+        values = self.values(fields.PLACE_FIELDS, raw)
         if ("lat" in raw) != ("lon" in raw):
             self.problem("lat" if "lat" in raw else "lon", "lat and lon go together")
-        texts = {key: self.text(key) for key in TEXT_FIELDS}
-        seats = self.count("seats")
-        room_seats = self.count("meeting_room_seats")
-        wifi = self.number("wifi_mbps", high=MAX_WIFI_MBPS)
-        tags = self._tags()
-        amenities = self._amenities()
-        price = self._price()
-        visits = self._visits()
+        tables: dict[str, Any] = {
+            "amenities": self._amenities(),
+            "price": self._price(),
+            "private": self._private(),
+            "visits": self._visits(),
+        }
+        sockets, power = values["sockets"], tables["amenities"].get("power")
+        if sockets is not None and power is not None and sockets.power != power:
+            self.problem(
+                "sockets", f"{sockets.value!r} contradicts amenities.power = {str(power).lower()}"
+            )
         self.problems.extend(_nesting_problems(raw, PLACE_KEYS, self.label))
         if len(self.problems) > before:
             return None
-        assert ident is not None and name is not None and city is not None and kind is not None
-        return Place(
-            id=ident,
-            name=name,
-            kind=kind,
-            city=city,
-            country=country,
-            address=texts["address"],
-            lat=lat,
-            lon=lon,
-            opening_hours=texts["opening_hours"],
-            opening_hours_raw=texts["opening_hours_raw"],
-            seats=seats,
-            meeting_room_seats=room_seats,
-            wifi_mbps=wifi,
-            website=texts["website"],
-            phone=texts["phone"],
-            tags=tags,
-            notes=texts["notes"],
-            source=texts["source"],
-            amenities=amenities,
-            price=price,
-            visits=visits,
-            extra=_extra(raw, PLACE_KEYS),
-        )
-
-    def _tags(self) -> tuple[str, ...]:
-        value = self.raw.get("tags")
-        if value is None:
-            return ()
-        if not isinstance(value, list) or not all(isinstance(tag, str) for tag in value):
-            self.problem("tags", "must be a list of text")
-            return ()
-        return tuple(value)
+        plain = {key: value for key, value in values.items() if value is not None}
+        return Place(**plain, **tables, extra=_extra(raw, PLACE_KEYS))
 
     def _amenities(self) -> Mapping[str, bool]:
         value = self.raw.get("amenities")
         if value is None:
             return EMPTY
         if not isinstance(value, dict):
-            self.problem("amenities", f"must be a table, not {_type_name(value)}")
+            self.problem("amenities", f"must be a table, not {type_name(value)}")
             return {}
         amenities: dict[str, bool] = {}
         for key, flag in value.items():
             if not isinstance(flag, bool):
-                self.problem(f"amenities.{key}", f"must be true or false, not {_type_name(flag)}")
+                self.problem(f"amenities.{key}", f"must be true or false, not {type_name(flag)}")
             else:
                 amenities[key] = flag
         return amenities
@@ -313,24 +176,25 @@ class _PlaceReader:
         if value is None:
             return None
         if not isinstance(value, dict):
-            self.problem("price", f"must be a table, not {_type_name(value)}")
+            self.problem("price", f"must be a table, not {type_name(value)}")
             return None
-        currency = self.text("currency", source=value, prefix="price.")
-        if currency is not None and not re.fullmatch(r"[A-Z]{3}", currency):
-            self.problem(
-                "price.currency", f"{currency!r} must be a three-letter code such as 'EUR'"
-            )
         self.problems.extend(_nesting_problems(value, PRICE_KEYS, self.label, "price."))
         price = Price(
-            hour=self.number("hour", source=value, prefix="price.", high=MAX_PRICE),
-            day=self.number("day", source=value, prefix="price.", high=MAX_PRICE),
-            room_hour=self.number("room_hour", source=value, prefix="price.", high=MAX_PRICE),
-            currency=currency,
-            extra=_extra(value, PRICE_KEYS),
+            **self.values(fields.PRICE_FIELDS, value, "price."), extra=_extra(value, PRICE_KEYS)
         )
         # An empty [place.price] is no price: it is not written back, so reading it as
         # None keeps a place equal to itself after a write.
         return None if price.is_empty else price
+
+    def _private(self) -> Mapping[str, Any]:
+        value = self.raw.get("private")
+        if value is None:
+            return EMPTY
+        if not isinstance(value, dict):
+            self.problem("private", f"must be a table, not {type_name(value)}")
+            return EMPTY
+        self.problems.extend(_nesting_problems(value, (), self.label, "private."))
+        return value
 
     def _visits(self) -> tuple[Visit, ...]:
         value = self.raw.get("visits")
@@ -342,22 +206,11 @@ class _PlaceReader:
         visits = []
         for number, table in enumerate(value, start=1):
             prefix = f"visits[{number}]."
-            date = table.get("date")
-            if isinstance(date, dt.datetime) or not isinstance(date, dt.date):
-                self.problem(prefix + "date", "is required, as a TOML date like 2026-11-20")
+            values = self.values(fields.VISIT_FIELDS, table, prefix)
+            if values["date"] is None:
                 continue
             self.problems.extend(_nesting_problems(table, VISIT_KEYS, self.label, prefix))
-            visits.append(
-                Visit(
-                    date=date,
-                    rating=self.count("rating", source=table, prefix=prefix, low=1, high=5),
-                    wifi_mbps=self.number(
-                        "wifi_mbps", source=table, prefix=prefix, high=MAX_WIFI_MBPS
-                    ),
-                    note=self.text("note", source=table, prefix=prefix),
-                    extra=_extra(table, VISIT_KEYS),
-                )
-            )
+            visits.append(Visit(**values, extra=_extra(table, VISIT_KEYS)))
         return tuple(visits)
 
 
@@ -427,65 +280,31 @@ def warnings(places: Iterable[Place]) -> list[Problem]:
     return found
 
 
-def _drop_none(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
-    return {key: value for key, value in pairs if value is not None}
-
-
-def _number(value: float | None) -> float | int | None:
-    """Whole numbers are written as integers (``seats = 40``, ``hour = 3``)."""
-    if value is not None and float(value).is_integer() and abs(value) < 2**53:
-        return int(value)
-    return value
+def _written(specs: tuple[FieldSpec, ...], thing: object) -> dict[str, Any]:
+    """The declared keys of a domain object as TOML values, leaving out the unknown ones
+    and those at their default."""
+    data = {}
+    for spec in specs:
+        value = getattr(thing, spec.name)
+        if value is not None and value != DEFAULTS.get(spec.name):
+            written = spec.type.write(value)
+            if written is not None:
+                data[spec.name] = written
+    return data
 
 
 def encode_place(place: Place) -> dict[str, Any]:
-    data = _drop_none(
-        [
-            ("id", place.id),
-            ("name", place.name),
-            ("kind", place.kind.value),
-            ("city", place.city),
-            ("country", place.country),
-            ("address", place.address),
-            ("lat", place.lat),
-            ("lon", place.lon),
-            ("opening_hours", place.opening_hours),
-            ("opening_hours_raw", place.opening_hours_raw),
-            ("seats", place.seats),
-            ("meeting_room_seats", place.meeting_room_seats),
-            ("wifi_mbps", _number(place.wifi_mbps)),
-            ("website", place.website),
-            ("phone", place.phone),
-            ("tags", list(place.tags) or None),
-            ("notes", place.notes),
-            ("source", place.source),
-        ]
-    )
+    data = _written(fields.PLACE_FIELDS, place)
     data.update(place.extra)
     if place.amenities:
         data["amenities"] = dict(place.amenities)
     if place.price is not None and not place.price.is_empty:
-        price = place.price
-        data["price"] = _drop_none(
-            [
-                ("hour", _number(price.hour)),
-                ("day", _number(price.day)),
-                ("room_hour", _number(price.room_hour)),
-                ("currency", price.currency),
-            ]
-        ) | dict(price.extra)
+        data["price"] = _written(fields.PRICE_FIELDS, place.price) | dict(place.price.extra)
+    if place.private:
+        data["private"] = dict(place.private)
     if place.visits:
         data["visits"] = [
-            _drop_none(
-                [
-                    ("date", visit.date),
-                    ("rating", visit.rating),
-                    ("wifi_mbps", _number(visit.wifi_mbps)),
-                    ("note", visit.note),
-                ]
-            )
-            | dict(visit.extra)
-            for visit in place.visits
+            _written(fields.VISIT_FIELDS, visit) | dict(visit.extra) for visit in place.visits
         ]
     return data
 

@@ -1,56 +1,41 @@
-"""Creating and changing places from field values typed on the command line.
+"""Creating and changing places from field values typed on the command line or given by
+a library caller.
 
-Pure: values in, a validated ``Place`` out, or a ``UsageError`` (exit 2) naming the field.
+Pure: values in, a validated ``Place`` out, or a ``UsageError`` (exit 2) naming the option.
+A change is a mapping of catalogue keys (``fields.PLACE_FIELDS`` that have an option) to
+values, typed (``seats=40``) or as text (``seats="40"``); ``None`` means "not given" and
+an empty text clears an optional field. Besides: ``amenities`` (a mapping of amenity
+names, aliases accepted, to true/false), the price columns (``price_hour``, ``price_day``,
+``price_room_hour``), and ``private`` (a mapping of keys to values; an empty value
+removes the key, the others are kept).
 """
 
 from __future__ import annotations
 
-import math
-import re
-from dataclasses import dataclass, field, replace
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
-from nomadspot.codec import MAX_PRICE, MAX_SEATS, MAX_WIFI_MBPS
+from nomadspot import fields
 from nomadspot.errors import UsageError
+from nomadspot.fields import FieldError, FieldSpec
 from nomadspot.model import Place, Price
 from nomadspot.text import slug
-from nomadspot.vocabulary import parse_amenity, parse_kind
+from nomadspot.vocabulary import Sockets, parse_amenity
 
-_COUNTRY = re.compile(r"^[A-Za-z]{2}$")
-
-
-@dataclass(frozen=True, slots=True)
-class Fields:
-    """Field values from ``add``/``edit`` options. None: not given. For ``edit``, an empty
-    text clears an optional field."""
-
-    name: str | None = None
-    kind: str | None = None
-    city: str | None = None
-    country: str | None = None
-    address: str | None = None
-    lat: float | None = None
-    lon: float | None = None
-    hours: str | None = None
-    seats: int | None = None
-    meeting_room_seats: int | None = None
-    wifi_mbps: float | None = None
-    website: str | None = None
-    phone: str | None = None
-    notes: str | None = None
-    tags: tuple[str, ...] = ()
-    amenities: dict[str, bool] = field(default_factory=dict)
-    price_hour: float | None = None
-    price_day: float | None = None
-    price_room_hour: float | None = None
-
-    def is_empty(self) -> bool:
-        return self == Fields()
+EDITABLE: dict[str, FieldSpec] = {
+    spec.name: spec for spec in fields.PLACE_FIELDS if spec.option is not None
+}
+PRICE_OPTIONS: dict[str, FieldSpec] = {
+    spec.column: spec for spec in fields.PRICE_FIELDS if spec.option and spec.column
+}
+TABLE_CHANGES = ("amenities", "private")
 
 
 def amenity_flags(
     *,
-    flags: dict[str, bool | None],
+    flags: Mapping[str, bool | None],
     have: list[str] | None,
     have_not: list[str] | None,
 ) -> dict[str, bool]:
@@ -66,118 +51,111 @@ def amenity_flags(
     return result
 
 
-def _country(value: str) -> str:
-    if not _COUNTRY.match(value):
-        raise UsageError(f"country {value!r} must be a two-letter ISO code such as FR or BE")
-    return value.upper()
+def given(spec: FieldSpec, value: Any, today: dt.date | None = None) -> Any:
+    """``value`` as the field holds it; ``UsageError`` naming the option when it does not fit."""
+    try:
+        result = spec.type.given(value, today)
+    except FieldError as error:
+        message = error.message if error.whole else f"{spec.flag} {error.message}"
+        raise UsageError(message, hint=error.hint) from error
+    if result is None and spec.required:
+        raise UsageError(f"{spec.flag} must not be empty")
+    return result
 
 
-def _hours(value: str) -> str:
-    from nomadspot.hours import validate
-
-    problem = validate(value)
-    if problem is not None:
-        raise UsageError(
-            f"invalid opening_hours {value!r}: {problem}",
-            hint='use the OpenStreetMap syntax, e.g. "Mo-Fr 08:30-18:00; Sa 10:00-13:00; PH off"',
-        )
-    return value
+def is_empty(changes: Mapping[str, Any]) -> bool:
+    return all(value is None or value in ({}, ()) for value in changes.values())
 
 
-def _coordinates(lat: float | None, lon: float | None) -> None:
-    if lat is not None and not (-90 <= lat <= 90 and math.isfinite(lat)):
-        raise UsageError(f"--lat {lat} must be between -90 and 90")
-    if lon is not None and not (-180 <= lon <= 180 and math.isfinite(lon)):
-        raise UsageError(f"--lon {lon} must be between -180 and 180")
-
-
-def _required_text(value: str, option: str) -> str:
-    value = value.strip()
-    if not value:
-        raise UsageError(f"{option} must not be empty")
-    return value
-
-
-def _optional_text(value: str | None) -> str | None:
-    """Given text stripped; an empty text clears the field."""
-    if value is None:
-        return None
-    return value.strip() or None
-
-
-def new_place(fields: Fields, place_id: str | None = None) -> Place:
+def new_place(
+    name: str,
+    kind: str | Any,
+    city: str,
+    changes: Mapping[str, Any],
+    place_id: str | None = None,
+    today: dt.date | None = None,
+) -> Place:
     """A new place from ``add``'s options; its id derives from name and city."""
-    if fields.name is None or fields.kind is None or fields.city is None:
-        raise UsageError("a place needs a name, --kind and --city")
-    name = _required_text(fields.name, "NAME")
-    city = _required_text(fields.city, "--city")
-    if (fields.lat is None) != (fields.lon is None):
-        raise UsageError("--lat and --lon go together")
-    ident = place_id if place_id is not None else slug(f"{name}-{city}")
-    if not ident or not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", ident):
+    name_spec, kind_spec, city_spec = (fields.BY_NAME[key] for key in ("name", "kind", "city"))
+    name = given(name_spec, name) if isinstance(name, str) and name.strip() else name
+    if not isinstance(name, str) or not name.strip():
+        raise UsageError("NAME must not be empty")
+    city_text = given(city_spec, city)
+    ident = place_id if place_id is not None else slug(f"{name}-{city_text}")
+    if not ident or not fields.ID_PATTERN.fullmatch(ident):
         raise UsageError(
             f"id {ident!r} must be lowercase a-z, 0-9 and '-'", hint="give one with --id"
         )
-    base = Place(id=ident, name=name, kind=parse_kind(fields.kind), city=city)
-    return apply(base, replace(fields, name=None, kind=None, city=None))
+    base = Place(id=ident, name=name, kind=given(kind_spec, kind), city=city_text)
+    return apply(base, changes, today)
 
 
-def apply(place: Place, fields: Fields) -> Place:
+def apply(place: Place, changes: Mapping[str, Any], today: dt.date | None = None) -> Place:
     """``place`` with the given fields changed; tags are added, amenities set."""
-    changes: dict[str, Any] = {}
-    if fields.name is not None:
-        changes["name"] = _required_text(fields.name, "--name")
-    if fields.kind is not None:
-        changes["kind"] = parse_kind(fields.kind)
-    if fields.city is not None:
-        changes["city"] = _required_text(fields.city, "--city")
-    if fields.country is not None:
-        text = fields.country.strip()
-        changes["country"] = _country(text) if text else None
-    for key in ("address", "website", "phone", "notes"):
-        value = getattr(fields, key)
+    unknown = [key for key in changes if key not in EDITABLE and key not in PRICE_OPTIONS]
+    unknown = [key for key in unknown if key not in TABLE_CHANGES]
+    if unknown:
+        known = ", ".join([*EDITABLE, *PRICE_OPTIONS, *TABLE_CHANGES])
+        raise UsageError(f"unknown field {unknown[0]!r}", hint=f"fields: {known}")
+    updates: dict[str, Any] = {}
+    for name, spec in EDITABLE.items():
+        value = changes.get(name)
         if value is not None:
-            changes[key] = _optional_text(value)
-    if fields.hours is not None:
-        text = fields.hours.strip()
-        changes["opening_hours"] = _hours(text) if text else None
-        changes["opening_hours_raw"] = None
-    _coordinates(fields.lat, fields.lon)
-    if fields.lat is not None:
-        changes["lat"] = fields.lat
-    if fields.lon is not None:
-        changes["lon"] = fields.lon
-    for key, high in (
-        ("seats", MAX_SEATS),
-        ("meeting_room_seats", MAX_SEATS),
-        ("wifi_mbps", MAX_WIFI_MBPS),
-    ):
-        value = getattr(fields, key)
-        if value is not None:
-            if not 0 <= value <= high:  # also false for nan
-                raise UsageError(f"--{key.replace('_', '-')} must be between 0 and {high:.0f}")
-            changes[key] = value
-    if fields.tags:
-        tags = list(place.tags)
-        for typed in fields.tags:
-            tag = _required_text(typed, "--tag")
-            if tag not in tags:
-                tags.append(tag)
-        changes["tags"] = tuple(tags)
-    if fields.amenities:
-        changes["amenities"] = {**place.amenities, **fields.amenities}
-    prices = {
-        "hour": fields.price_hour,
-        "day": fields.price_day,
-        "room_hour": fields.price_room_hour,
+            updates[name] = given(spec, value, today)
+    if "tags" in updates:
+        updates["tags"] = tuple(dict.fromkeys((*place.tags, *updates["tags"])))
+    if "opening_hours" in updates:
+        updates["opening_hours_raw"] = None
+    amenities = changes.get("amenities") or {}
+    typed = {parse_amenity(key).value: bool(flag) for key, flag in amenities.items()}
+    if typed:
+        updates["amenities"] = {**place.amenities, **typed}
+    price = _price(place.price, changes)
+    if price is not None:
+        updates["price"] = price
+    if changes.get("private"):
+        updates["private"] = _private(place.private, changes["private"])
+    changed = _power_agrees(replace(place, **updates), "sockets" in updates, "power" in typed)
+    if (changed.lat is None) != (changed.lon is None):
+        raise UsageError("--lat and --lon go together")
+    return changed
+
+
+def _private(old: Mapping[str, Any], given_values: Mapping[str, Any]) -> dict[str, Any]:
+    private = dict(old)
+    for key, value in given_values.items():
+        name = key.strip() if isinstance(key, str) else ""
+        if not name:
+            raise UsageError("--private needs a KEY before '='")
+        if value is None or value == "":
+            private.pop(name, None)
+        else:
+            private[name] = value
+    return private
+
+
+def _power_agrees(place: Place, sockets_given: bool, power_given: bool) -> Place:
+    """``sockets`` and the ``power`` amenity say the same: the fact given now wins over the
+    one it contradicts; both given and contradicting is an error."""
+    power = place.amenities.get("power")
+    if place.sockets is None or power is None or place.sockets.power == power:
+        return place
+    if sockets_given and power_given:
+        raise UsageError(
+            f"--sockets {place.sockets.value} contradicts --{'' if power else 'no-'}power"
+        )
+    if sockets_given:
+        return replace(place, amenities={**place.amenities, "power": place.sockets.power})
+    # --power with sockets = none: how many is unknown now; --no-power: none.
+    return replace(place, sockets=None if power else Sockets.NONE)
+
+
+def _price(old: Price | None, changes: Mapping[str, Any]) -> Price | None:
+    given_prices = {
+        spec.name: given(spec, changes[column])
+        for column, spec in PRICE_OPTIONS.items()
+        if changes.get(column) is not None
     }
-    given: dict[str, Any] = {key: value for key, value in prices.items() if value is not None}
-    if given:
-        for key, value in given.items():
-            if not 0 <= value <= MAX_PRICE:  # also false for nan and inf
-                raise UsageError(
-                    f"--price-{key.replace('_', '-')} must be an amount between 0 and "
-                    f"{MAX_PRICE:.0f}"
-                )
-        changes["price"] = replace(place.price or Price(), **given)
-    return replace(place, **changes)
+    if not given_prices:
+        return None
+    return replace(old or Price(), **given_prices)

@@ -12,7 +12,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from nomadspot.vocabulary import Kind
+from nomadspot.vocabulary import Kind, Sockets, Status
+
+__all__ = [
+    "DEFAULT_COUNTRY",
+    "NO_TIME_LIMIT",
+    "Kind",
+    "Meeting",
+    "Participant",
+    "Place",
+    "Price",
+    "Sockets",
+    "Status",
+    "Visit",
+]
 
 DEFAULT_COUNTRY = "FR"
 DEFAULT_CURRENCY = "EUR"
@@ -20,6 +33,10 @@ DEFAULT_PEOPLE = 2
 DEFAULT_DURATION = dt.timedelta(hours=1)
 
 EMPTY: Mapping[str, Any] = {}
+# ``time_limit = "none"``: the place says laptop workers may stay as long as they like.
+NO_TIME_LIMIT = dt.timedelta.max
+# The wifi speed is the median of the readings of the 12 months before the newest one.
+RECENT_READINGS = dt.timedelta(days=365)
 
 
 @dataclass(frozen=True)
@@ -73,14 +90,30 @@ class Place:
     tags: tuple[str, ...] = ()
     notes: str | None = None
     source: str | None = None
+    status: Status = Status.OPEN
+    checked: dt.date | None = None
+    sockets: Sockets | None = None
+    time_limit: dt.timedelta | None = None
     amenities: Mapping[str, bool] = field(default_factory=dict)
     price: Price | None = None
     visits: tuple[Visit, ...] = ()
+    private: Mapping[str, Any] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def has(self, amenity: str) -> bool | None:
-        """True, False, or None when unknown."""
-        return self.amenities.get(amenity)
+        """True, False, or None when unknown. Without a ``power`` amenity, ``sockets`` says."""
+        found = self.amenities.get(amenity)
+        if found is None and amenity == "power" and self.sockets is not None:
+            return self.sockets.power
+        return found
+
+    @property
+    def last_checked(self) -> dt.date | None:
+        """When its facts were last confirmed: ``checked``, or a later visit."""
+        newest = max(visit.date for visit in self.visits) if self.visits else None
+        if newest is None or (self.checked is not None and self.checked >= newest):
+            return self.checked
+        return newest
 
     @property
     def country_or_default(self) -> str:
@@ -98,16 +131,48 @@ class Place:
         return sum(ratings) / len(ratings) if ratings else None
 
     @property
+    def wifi_readings(self) -> tuple[tuple[dt.date | None, float], ...]:
+        """The measured speeds: the place's ``wifi_mbps`` (no date), then each visit's."""
+        readings: list[tuple[dt.date | None, float]] = []
+        if self.wifi_mbps is not None:
+            readings.append((None, self.wifi_mbps))
+        readings += [(v.date, v.wifi_mbps) for v in self.visits if v.wifi_mbps is not None]
+        return tuple(readings)
+
+    @property
     def measured_wifi_mbps(self) -> float | None:
-        """The newest measured speed: the last visit's measure, else the place's field."""
-        for visit in reversed(self.visits):
-            if visit.wifi_mbps is not None:
-                return visit.wifi_mbps
-        return self.wifi_mbps
+        """The median of the recent measurements: the visits' of the 12 months before the
+        newest one, and the place's ``wifi_mbps``."""
+        if not self.visits:
+            return self.wifi_mbps
+        dated = [(v.date, v.wifi_mbps) for v in self.visits if v.wifi_mbps is not None]
+        if not dated:
+            return self.wifi_mbps
+        since = max(day for day, _ in dated) - RECENT_READINGS
+        recent = [mbps for day, mbps in dated if day >= since]
+        if self.wifi_mbps is not None:
+            recent.append(self.wifi_mbps)
+        return _median(recent)
+
+    def without_private(self) -> Place:
+        """The place as it may leave the machine: ``[place.private]`` left out."""
+        return replace(self, private=EMPTY) if self.private else self
 
     def with_visit(self, visit: Visit) -> Place:
+        """The place with the visit logged; a visit confirms its facts that day."""
         visits = sorted((*self.visits, visit), key=lambda v: v.date)
-        return replace(self, visits=tuple(visits))
+        checked = self.checked
+        if checked is None or visit.date > checked:
+            checked = visit.date
+        return replace(self, visits=tuple(visits), checked=checked)
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
 
 
 @dataclass(frozen=True, slots=True)

@@ -117,11 +117,14 @@ def meeting(
             duration = (
                 timeparse.parse_duration(duration_text) if duration_text else DEFAULT_DURATION
             )
-    if start is not None and dt.datetime.max - start < duration:
+    if start is not None and dt.datetime.max - start.replace(tzinfo=None) < duration:
         raise UsageError(
             f"--at {at!r}: the meeting would end after the year 9999",
             hint="give a date and time within the coming years",
         )
+    over = None if start is None else timeparse.window_warning(start, start + duration, now)
+    if over is not None:
+        note(over)
     typed_country = request.country or _text(defaults.get("country"))
     country = typed_country.strip().upper() if typed_country else None
     if country is not None and not re.fullmatch(r"[A-Z]{2}", country):

@@ -301,9 +301,7 @@ class _Query:
 
     @classmethod
     def of(cls, meeting: Meeting, weights: Weights) -> _Query:
-        start = meeting.start
-        if start is not None and start.tzinfo is not None:
-            start = start.replace(tzinfo=None)
+        start = meeting.start  # an aware start is an instant: hours judge it per place
         try:
             end = None if start is None else start + meeting.duration
         except OverflowError:

@@ -14,12 +14,15 @@ def _describe(place: Place) -> str:
     return f"{place.id} ({place.name}, {place.city})"
 
 
-def resolve(ref: str, places: Sequence[Place]) -> Place:
+def resolve(ref: str, places: Sequence[Place], *, exact: bool = False) -> Place:
     """The one place ``ref`` names. Ambiguous: ``UsageError`` (exit 2) listing candidates;
-    none: ``NotFoundError`` (exit 1) with the closest names."""
+    none: ``NotFoundError`` (exit 1) with the closest names. ``exact``: only the exact id
+    or name (case and accents aside), never an id prefix: for what nobody confirms."""
     if not ref.strip():
         raise UsageError("empty place reference", hint="give an id, an id prefix or a name")
-    found = by_id_or_name(ref, places) or by_id_prefix(ref, places)
+    found = by_id_or_name(ref, places)
+    if found is None and not exact:
+        found = by_id_prefix(ref, places)
     if found is None:
         raise NotFoundError(f"no place matches {ref!r}", hint=_closest_hint(ref, places))
     return found

@@ -48,9 +48,39 @@ class Amenity(str, Enum):
     LOCKERS = "lockers"
     KITCHEN = "kitchen"
     SHOWERS = "showers"
+    CALLS = "calls"
+    LAPTOPS = "laptops"
 
     def __str__(self) -> str:
         return self.value
+
+
+class Status(str, Enum):
+    """Whether a place still receives people: ``find`` excludes both closed states."""
+
+    OPEN = "open"
+    TEMPORARILY_CLOSED = "temporarily_closed"
+    CLOSED = "closed"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Sockets(str, Enum):
+    """How many power sockets a visitor finds; refines the ``power`` amenity."""
+
+    PLENTY = "plenty"
+    LIMITED = "limited"
+    ASK = "ask"  # ask the staff
+    NONE = "none"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def power(self) -> bool:
+        """The ``power`` amenity this implies."""
+        return self is not Sockets.NONE
 
 
 KIND_ALIASES: dict[Kind, tuple[str, ...]] = {
@@ -153,6 +183,27 @@ AMENITY_ALIASES: dict[Amenity, tuple[str, ...]] = {
     Amenity.LOCKERS: ("casiers", "casier", "locker"),
     Amenity.KITCHEN: ("cuisine", "kitchenette"),
     Amenity.SHOWERS: ("douches", "douche", "shower"),
+    Amenity.CALLS: (
+        "call",
+        "phone calls",
+        "video calls",
+        "visio",
+        "visioconférence",
+        "appels",
+        "appel",
+        "appels vidéo",
+        "téléphoner",
+    ),
+    Amenity.LAPTOPS: (
+        "laptop",
+        "laptop friendly",
+        "laptops welcome",
+        "ordinateur",
+        "ordinateurs",
+        "ordinateur portable",
+        "ordinateurs portables",
+        "portables",
+    ),
 }
 
 

@@ -19,7 +19,8 @@ from nomadspot.cli.typer_shell import NomadspotGroup, NomadspotTyper
 # the module of its command; help, completion and anything unusual import them all.
 COMMAND_MODULES: dict[str, str] = {
     **dict.fromkeys(
-        ("init", "add", "list", "show", "edit", "remove", "visit", "check", "config"), "places"
+        ("init", "add", "list", "show", "edit", "remove", "visit", "stale", "check", "config"),
+        "places",
     ),
     "find": "find",
     "import": "interop",
@@ -62,7 +63,6 @@ def _global(
             help="Catalogue file to use (default: $NOMADSPOT_CATALOGUE, else catalogue.toml "
             "in your data folder; see 'nomadspot config').",
             metavar="PATH",
-            dir_okay=False,
             autocompletion=complete_path,
         ),
     ] = None,

@@ -196,7 +196,8 @@ FormatOption = Annotated[
     str | None,
     typer.Option(
         "--format",
-        help="Output format: table, json, csv, tsv or ids. Default: table on a terminal, "
+        help="Output format: table, json, csv, tsv, ids, html (a page with a map) or ics "
+        "(find: the meeting as a calendar event). Default: table on a terminal, "
         "tsv (with a header line) in a pipe.",
         autocompletion=complete_format,
         show_default=False,

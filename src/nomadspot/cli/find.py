@@ -18,7 +18,7 @@ from nomadspot.cli.common import (
 from nomadspot.errors import NoResultError
 
 if TYPE_CHECKING:
-    from nomadspot.ranking import Ranking
+    from nomadspot.ranking import Ranking, Result
 
 NEEDS_PANEL = "What the meeting needs"
 WHEN_PANEL = "When"
@@ -117,13 +117,12 @@ def find(
         ),
     ] = None,
     budget: Annotated[
-        float | None,
+        str | None,
         typer.Option(
             "--budget",
             help="Most the meeting may cost in all (room, or what each person "
-            "orders or pays for a day pass).",
+            "orders or pays for a day pass): 40, 40,5, 40 €.",
             metavar="AMOUNT",
-            min=0,
             rich_help_panel=NEEDS_PANEL,
         ),
     ] = None,
@@ -161,6 +160,15 @@ def find(
             "--explain", help="Show why each place ranks where it does, and what was excluded."
         ),
     ] = False,
+    pick: Annotated[
+        int | None,
+        typer.Option(
+            "--pick",
+            help="Keep only the Nth result (with --format ics: the place of the invite).",
+            min=1,
+            metavar="N",
+        ),
+    ] = None,
     format: FormatOption = None,
 ) -> None:
     """Rank places for a meeting: where, when, for how many, with what.
@@ -174,6 +182,7 @@ def find(
     import dataclasses
 
     from nomadspot import clock, gcpause, planning, ranking
+    from nomadspot.amounts import parse_amount
 
     run = state(ctx)
     renderer = run.renderer(format)
@@ -200,7 +209,7 @@ def find(
         at=at,
         duration=duration,
         open_now=open_now,
-        budget=budget,
+        budget=None if budget is None else parse_amount(budget, "--budget"),
         strict=strict,
         defaults={
             "city": settings.city,
@@ -225,12 +234,25 @@ def find(
         result = ranking.rank(catalogue.places, meeting, weights, elsewhere=catalogue.elsewhere)
         if not result.results:
             raise _nothing_fits(result, catalogue.total)
+        if pick is not None:
+            result = dataclasses.replace(result, results=(_picked(result, pick),))
         if limit is not None:
             result = dataclasses.replace(result, results=result.results[:limit])
         renderer.ranking(result, explain=explain)
     # The results go before the catalogue (Python would drop the catalogue first, then
     # free each place along with its result): on 100,000 places, 25 ms instead of 50.
     del result
+
+
+def _picked(result: "Ranking", pick: int) -> "Result":
+    """The result ``--pick`` names; fewer results than that is "nothing matched" (exit 1)."""
+    if pick > len(result.results):
+        count = len(result.results)
+        raise NoResultError(
+            f"--pick {pick}: only {count} place{'s' if count > 1 else ''} fit this meeting",
+            hint=f"pick 1 to {count}" if count > 1 else "leave out --pick",
+        )
+    return result.results[pick - 1]
 
 
 def _nothing_fits(result: "Ranking", total: int) -> NoResultError:

@@ -3,8 +3,7 @@ config. Each parses its options, calls one function, and hands the result to a r
 
 # Without ``from __future__ import annotations``, for Typer: see cli/application.py.
 
-import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -15,146 +14,11 @@ from nomadspot.cli.common import (
     KindFilter,
     RefArgument,
     TagFilter,
-    complete_amenity,
-    complete_city,
-    complete_kind,
     eprint,
     state,
 )
-from nomadspot.editing import Fields, amenity_flags
+from nomadspot.cli.fieldoptions import IncludePrivate, changes, field_options
 from nomadspot.errors import NoResultError, UsageError
-
-# --- field options shared by add and edit ------------------------------------------------
-
-Kind = Annotated[
-    str | None,
-    typer.Option(
-        "--kind",
-        help="Kind: cafe, coworking, pepiniere, hotel_lobby... (French words accepted).",
-        autocompletion=complete_kind,
-    ),
-]
-City = Annotated[str | None, typer.Option("--city", help="City.", autocompletion=complete_city)]
-Country = Annotated[str | None, typer.Option("--country", help="ISO country code (default FR).")]
-Address = Annotated[str | None, typer.Option("--address", help="Street address.")]
-Lat = Annotated[float | None, typer.Option("--lat", help="Latitude, WGS 84 degrees.")]
-Lon = Annotated[float | None, typer.Option("--lon", help="Longitude, WGS 84 degrees.")]
-Hours = Annotated[
-    str | None,
-    typer.Option(
-        "--hours", help='Opening hours, OpenStreetMap syntax: "Mo-Fr 08:30-18:00; PH off".'
-    ),
-]
-Seats = Annotated[
-    int | None, typer.Option("--seats", help="How many can sit and work there.", min=0)
-]
-RoomSeats = Annotated[
-    int | None,
-    typer.Option("--meeting-room-seats", min=0, help="Seats of its largest meeting room."),
-]
-AmenityList = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--amenity", help="It has this amenity (repeatable).", autocompletion=complete_amenity
-    ),
-]
-NoAmenityList = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--no-amenity",
-        help="It is known NOT to have this amenity (repeatable).",
-        autocompletion=complete_amenity,
-    ),
-]
-PriceHour = Annotated[
-    float | None,
-    typer.Option(
-        "--price-hour", help="Per person per hour (what a café expects you to order).", min=0
-    ),
-]
-PriceDay = Annotated[float | None, typer.Option("--price-day", help="Per person day pass.", min=0)]
-PriceRoom = Annotated[
-    float | None,
-    typer.Option("--price-room-hour", min=0, help="Meeting room per hour, whole room."),
-]
-Website = Annotated[str | None, typer.Option("--website", help="Website.")]
-Phone = Annotated[str | None, typer.Option("--phone", help="Phone number.")]
-Tags = Annotated[list[str] | None, typer.Option("--tag", help="A free tag (repeatable).")]
-Note = Annotated[str | None, typer.Option("--note", help="Notes about the place.")]
-Wifi = Annotated[
-    bool | None,
-    typer.Option("--wifi/--no-wifi", help="Has wifi / has none.", show_default=False),
-]
-Power = Annotated[
-    bool | None,
-    typer.Option(
-        "--power/--no-power", show_default=False, help="Sockets a visitor may use / none."
-    ),
-]
-MeetingRoom = Annotated[
-    bool | None,
-    typer.Option(
-        "--meeting-room/--no-meeting-room",
-        help="Has a meeting room / has none.",
-        show_default=False,
-    ),
-]
-Quiet = Annotated[
-    bool | None, typer.Option("--quiet/--no-quiet", show_default=False, help="Quiet / noisy.")
-]
-
-
-def _fields(
-    *,
-    name: str | None,
-    kind: str | None,
-    city: str | None,
-    country: str | None,
-    address: str | None,
-    lat: float | None,
-    lon: float | None,
-    hours: str | None,
-    seats: int | None,
-    meeting_room_seats: int | None,
-    wifi: bool | None,
-    power: bool | None,
-    meeting_room: bool | None,
-    quiet: bool | None,
-    amenity: list[str] | None,
-    no_amenity: list[str] | None,
-    price_hour: float | None,
-    price_day: float | None,
-    price_room_hour: float | None,
-    website: str | None,
-    phone: str | None,
-    tag: list[str] | None,
-    note: str | None,
-) -> Fields:
-    return Fields(
-        name=name,
-        kind=kind,
-        city=city,
-        country=country,
-        address=address,
-        lat=lat,
-        lon=lon,
-        hours=hours,
-        seats=seats,
-        meeting_room_seats=meeting_room_seats,
-        website=website,
-        phone=phone,
-        notes=note,
-        tags=tuple(tag or ()),
-        amenities=amenity_flags(
-            flags={"wifi": wifi, "power": power, "meeting_room": meeting_room, "quiet": quiet},
-            have=amenity,
-            have_not=no_amenity,
-        ),
-        price_hour=price_hour,
-        price_day=price_day,
-        price_room_hour=price_room_hour,
-    )
-
 
 # --- init --------------------------------------------------------------------------------
 
@@ -188,86 +52,32 @@ def init(
 
 
 @app.command()
+@field_options(required=("kind", "city"), skip=("name",))
 def add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The place's name.")],
-    kind: Annotated[
-        str,
-        typer.Option(
-            "--kind",
-            help="Kind: cafe, coworking, pepiniere, hotel_lobby... (French words accepted).",
-            autocompletion=complete_kind,
-        ),
-    ],
-    city: Annotated[str, typer.Option("--city", help="City.", autocompletion=complete_city)],
-    country: Country = None,
-    address: Address = None,
-    lat: Lat = None,
-    lon: Lon = None,
-    hours: Hours = None,
-    seats: Seats = None,
-    meeting_room_seats: RoomSeats = None,
-    wifi: Wifi = None,
-    power: Power = None,
-    meeting_room: MeetingRoom = None,
-    quiet: Quiet = None,
-    amenity: AmenityList = None,
-    no_amenity: NoAmenityList = None,
-    price_hour: PriceHour = None,
-    price_day: PriceDay = None,
-    price_room_hour: PriceRoom = None,
-    website: Website = None,
-    phone: Phone = None,
-    tag: Tags = None,
-    note: Note = None,
+    name: Annotated[str, typer.Argument(help="The place's name.", metavar="NAME")],
+    *,
     place_id: Annotated[
         str | None,
-        typer.Option("--id", help="Choose the id (default: derived from name and city)."),
+        typer.Option(
+            "--id", metavar="ID", help="Choose the id (default: derived from name and city)."
+        ),
     ] = None,
+    **values: Any,
 ) -> None:
     """Add a place and print its new id (and nothing else) on stdout.
 
     Example: nomadspot add "La Pépinière" --kind pépinière --city Vienne --wifi --hours "Mo-Fr 08:30-18:00; PH off"
     """
-    from nomadspot import editing, store
+    from nomadspot import api
 
-    fields = _fields(
-        name=name,
-        kind=kind,
-        city=city,
-        country=country,
-        address=address,
-        lat=lat,
-        lon=lon,
-        hours=hours,
-        seats=seats,
-        meeting_room_seats=meeting_room_seats,
-        wifi=wifi,
-        power=power,
-        meeting_room=meeting_room,
-        quiet=quiet,
-        amenity=amenity,
-        no_amenity=no_amenity,
-        price_hour=price_hour,
-        price_day=price_day,
-        price_room_hour=price_room_hour,
-        website=website,
-        phone=phone,
-        tag=tag,
-        note=note,
+    given = changes(values)
+    kind, city = given.pop("kind"), given.pop("city")
+    catalogue = state(ctx).catalogue_path
+    place = api.add_place(
+        name, kind=kind, city=city, catalogue=catalogue, place_id=place_id, **given
     )
-    place = editing.new_place(fields, place_id)
-
-    def insert(catalogue: store.Catalogue) -> tuple[store.Catalogue, str]:
-        existing = catalogue.get(place.id)
-        if existing is not None:
-            raise UsageError(
-                f"a place with id {place.id!r} already exists ({existing.name}, {existing.city})",
-                hint=f"change it with 'nomadspot edit {place.id}', or choose another --id",
-            )
-        return catalogue.with_places([*catalogue.places, place]), place.id
-
-    print(store.update(state(ctx).catalogue_path, insert))
+    print(place.id)
 
 
 # --- list --------------------------------------------------------------------------------
@@ -280,16 +90,24 @@ def list_places(
     kind: KindFilter = None,
     tag: TagFilter = None,
     format: FormatOption = None,
+    include_private: IncludePrivate = False,
 ) -> None:
     """List places, sorted by city then name. Exit 1 when none matches.
 
     Example: nomadspot list --city Paris --kind coworking --format json
     """
-    from nomadspot.selection import select
+    from nomadspot import api
 
     run = state(ctx)
     renderer = run.renderer(format)
-    places = select(run.read_catalogue().places, city=city, kinds=kind, tags=tag)
+    places = api.list_places(
+        city=city,
+        kinds=kind or (),
+        tags=tag or (),
+        catalogue=run.catalogue_path,
+        include_private=include_private,
+        note=eprint,
+    )
     if not places:
         raise NoResultError(
             "no place matches" if (city or kind or tag) else "the catalogue has no places yet",
@@ -303,18 +121,17 @@ def list_places(
 
 @app.command()
 def show(ctx: typer.Context, ref: RefArgument, format: FormatOption = None) -> None:
-    """Show one place in full, with its opening hours for the coming seven days.
+    """Show one place in full: its opening hours for the coming seven days, its wifi
+    readings and its private values.
 
     Example: nomadspot show la-cantine
     """
-    from nomadspot import clock, hours, refs
+    from nomadspot import api, clock, hours
 
     run = state(ctx)
     renderer = run.renderer(format)
-    place = refs.resolve(ref, run.read_catalogue().places)
-    week = None
-    if place.opening_hours:
-        week = hours.place_week(place, clock.today())
+    place = api.get_place(ref, catalogue=run.catalogue_path, note=eprint)
+    week = hours.place_week(place, clock.today()) if place.opening_hours else None
     renderer.place(place, week)
 
 
@@ -322,83 +139,25 @@ def show(ctx: typer.Context, ref: RefArgument, format: FormatOption = None) -> N
 
 
 @app.command()
-def edit(
-    ctx: typer.Context,
-    ref: RefArgument,
-    name: Annotated[str | None, typer.Option("--name", help="New name.")] = None,
-    kind: Kind = None,
-    city: City = None,
-    country: Country = None,
-    address: Address = None,
-    lat: Lat = None,
-    lon: Lon = None,
-    hours: Hours = None,
-    seats: Seats = None,
-    meeting_room_seats: RoomSeats = None,
-    wifi: Wifi = None,
-    power: Power = None,
-    meeting_room: MeetingRoom = None,
-    quiet: Quiet = None,
-    amenity: AmenityList = None,
-    no_amenity: NoAmenityList = None,
-    price_hour: PriceHour = None,
-    price_day: PriceDay = None,
-    price_room_hour: PriceRoom = None,
-    website: Website = None,
-    phone: Phone = None,
-    tag: Tags = None,
-    note: Note = None,
-) -> None:
+@field_options()
+def edit(ctx: typer.Context, ref: RefArgument, **values: Any) -> None:
     """Change a place's fields; with no field option, edit its TOML in $VISUAL/$EDITOR.
 
     The edited text is validated before anything is saved. An empty value ("") clears an
-    optional field; --tag adds a tag.
+    optional field; --tag adds a tag; --private adds or changes a private value.
 
     Example: nomadspot edit la-cantine --seats 40 --power --price-day 15
     """
-    from nomadspot import editing, store
-    from nomadspot.cli import editor
+    from nomadspot import api, editing
 
-    run = state(ctx)
-    fields = _fields(
-        name=name,
-        kind=kind,
-        city=city,
-        country=country,
-        address=address,
-        lat=lat,
-        lon=lon,
-        hours=hours,
-        seats=seats,
-        meeting_room_seats=meeting_room_seats,
-        wifi=wifi,
-        power=power,
-        meeting_room=meeting_room,
-        quiet=quiet,
-        amenity=amenity,
-        no_amenity=no_amenity,
-        price_hour=price_hour,
-        price_day=price_day,
-        price_room_hour=price_room_hour,
-        website=website,
-        phone=phone,
-        tag=tag,
-        note=note,
-    )
-    path = run.catalogue_path
-    if fields.is_empty():
+    path = state(ctx).catalogue_path
+    given = changes(values)
+    if editing.is_empty(given):
+        from nomadspot.cli import editor
+
         editor.edit_in_editor(path, ref)
         return
-
-    def change(catalogue: store.Catalogue) -> tuple[store.Catalogue, str]:
-        from nomadspot import refs
-
-        place = refs.resolve(ref, catalogue.places)
-        changed = editing.apply(place, fields)
-        places = [changed if p.id == place.id else p for p in catalogue.places]
-        return catalogue.with_places(places), place.id
-
-    eprint(f"Updated {store.update(path, change)}.")
+    eprint(f"Updated {api.edit_place(ref, catalogue=path, **given).id}.")
 
 
 # --- remove ------------------------------------------------------------------------------
@@ -410,80 +169,112 @@ def remove(
     ref: RefArgument,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
-    """Remove a place. Asks first, unless --yes; off a terminal --yes is required.
+    """Remove a place. Asks first, unless --yes; off a terminal --yes is required, and
+    with --yes REF must be the exact id or name.
 
     Example: nomadspot remove e-dune --yes
     """
     import sys
 
-    from nomadspot import refs, store
+    from nomadspot import api
 
     path = state(ctx).catalogue_path
     if not yes:
         if not sys.stdin.isatty():
             raise UsageError(
                 "remove asks for confirmation, and stdin is not a terminal",
-                hint="add --yes to remove without asking",
+                hint="add --yes (with the exact id or name) to remove without asking",
             )
-        current = store.load(path)
-        place = refs.resolve(ref, current.places if current else ())
-        from nomadspot.output.sanitize import neutralise
-
-        question = neutralise(f"Remove {place.id} ({place.name}, {place.city})?")
-        if not typer.confirm(question, err=True):
-            raise NoResultError("nothing removed")
+        place = api.get_place(ref, catalogue=path)
+        if not _confirm(f"Remove {place.id} ({place.name}, {place.city})?"):
+            eprint("nothing removed")
+            return
         ref = place.id
+    eprint(f"Removed {api.remove_place(ref, catalogue=path, exact=True).id}.")
 
-    def delete(catalogue: store.Catalogue) -> tuple[store.Catalogue, str]:
-        place = refs.resolve(ref, catalogue.places)
-        return catalogue.with_places([p for p in catalogue.places if p.id != place.id]), place.id
 
-    eprint(f"Removed {store.update(path, delete)}.")
+def _confirm(question: str) -> bool:
+    """Ask on stderr, read the answer on stdin; stdout stays for data (click's prompt
+    writes a space there)."""
+    import sys
+
+    from nomadspot.output.sanitize import neutralise_stream
+
+    sys.stderr.write(neutralise_stream(question) + " [y/N]: ")
+    sys.stderr.flush()
+    return sys.stdin.readline().strip().casefold() in ("y", "yes", "o", "oui")
 
 
 # --- visit -------------------------------------------------------------------------------
+
+
+def _visit_option(name: str) -> Any:
+    from nomadspot.fields import VISIT_FIELDS
+
+    option = next(spec.option for spec in VISIT_FIELDS if spec.name == name)
+    assert option is not None
+    return typer.Option(option.flag, metavar=option.metavar, help=option.help)
 
 
 @app.command()
 def visit(
     ctx: typer.Context,
     ref: RefArgument,
-    rating: Annotated[
-        int | None, typer.Option("--rating", min=1, max=5, help="Your rating, 1 to 5.")
-    ] = None,
-    wifi_mbps: Annotated[
-        float | None,
-        typer.Option("--wifi-mbps", min=0, help="Download speed you measured, in Mbit/s."),
-    ] = None,
-    note: Annotated[str | None, typer.Option("--note", help="A note about this visit.")] = None,
-    date: Annotated[
-        str | None, typer.Option("--date", help="Day of the visit, YYYY-MM-DD (default: today).")
-    ] = None,
+    rating: Annotated[str | None, _visit_option("rating")] = None,
+    wifi_mbps: Annotated[str | None, _visit_option("wifi_mbps")] = None,
+    note: Annotated[str | None, _visit_option("note")] = None,
+    date: Annotated[str | None, _visit_option("date")] = None,
 ) -> None:
-    """Log a visit. Ratings and measured wifi raise a place in 'find'.
+    """Log a visit. Ratings and measured wifi raise a place in 'find'; a visit also
+    confirms the place's facts that day.
 
     Example: nomadspot visit la-cantine --rating 4 --wifi-mbps 35.5 --note "Busy at lunch."
     """
-    from nomadspot import clock, refs, store
-    from nomadspot.codec import MAX_WIFI_MBPS
-    from nomadspot.model import Visit
+    from nomadspot import api, clock
+    from nomadspot.timeparse import parse_day
 
-    try:
-        day = dt.date.fromisoformat(date) if date else clock.today()
-    except ValueError as error:
-        raise UsageError(f"--date {date!r} is not a date like 2026-11-20") from error
-    if wifi_mbps is not None and not wifi_mbps <= MAX_WIFI_MBPS:  # also false for nan, inf
-        raise UsageError(f"--wifi-mbps must be between 0 and {MAX_WIFI_MBPS:.0f}")
-    entry = Visit(
-        date=day, rating=rating, wifi_mbps=wifi_mbps, note=(note.strip() or None) if note else None
+    day = parse_day(date, clock.today()) if date is not None else clock.today()
+    path = state(ctx).catalogue_path
+    place = api.log_visit(
+        ref, date=day, rating=rating, wifi_mbps=wifi_mbps, note=note, catalogue=path
     )
+    eprint(f"Logged a visit to {place.id} on {day.isoformat()}.")
 
-    def log(catalogue: store.Catalogue) -> tuple[store.Catalogue, str]:
-        place = refs.resolve(ref, catalogue.places)
-        places = [p.with_visit(entry) if p.id == place.id else p for p in catalogue.places]
-        return catalogue.with_places(places), place.id
 
-    eprint(f"Logged a visit to {store.update(state(ctx).catalogue_path, log)} on {day}.")
+# --- stale -------------------------------------------------------------------------------
+
+
+@app.command()
+def stale(
+    ctx: typer.Context,
+    older_than: Annotated[
+        str,
+        typer.Option(
+            "--older-than",
+            metavar="AGE",
+            help="Checked longer ago than AGE: 90d, 6w, 6mo, 1y (default 1y).",
+            show_default=False,
+        ),
+    ] = "1y",
+    city: CityFilter = None,
+    format: FormatOption = None,
+) -> None:
+    """List the places to re-check: never checked first, then the oldest, with what is
+    unknown about each. Exit 1 when none.
+
+    Example: nomadspot stale --older-than 6mo --city Lyon
+    """
+    from nomadspot import api
+
+    run = state(ctx)
+    renderer = run.renderer(format)
+    entries = api.stale_places(
+        older_than=older_than, city=city, catalogue=run.catalogue_path, note=eprint
+    )
+    if not entries:
+        where = f" in {city}" if city else ""
+        raise NoResultError(f"every place{where} was checked within {older_than}")
+    renderer.stale(entries)
 
 
 # --- check -------------------------------------------------------------------------------

@@ -17,53 +17,28 @@ from typing import Any, Literal
 
 from nomadspot import codec
 from nomadspot.errors import UsageError
+from nomadspot.fields import PLACE_FIELDS, PRICE_FIELDS, FieldSpec
+from nomadspot.interop.sources import attribution
 from nomadspot.model import Place
 from nomadspot.vocabulary import AMENITY_KEYS
 
 ExportFormat = Literal["geojson", "csv", "json", "toml"]
 EXPORT_FORMATS: tuple[ExportFormat, ...] = ("geojson", "csv", "json", "toml")
 
-TEXT_COLUMNS = (
-    "id",
-    "name",
-    "kind",
-    "city",
-    "country",
-    "address",
-    "opening_hours",
-    "opening_hours_raw",
-    "website",
-    "phone",
-    "tags",
-    "notes",
-    "source",
-)
-PRICE_COLUMNS = ("price_hour", "price_day", "price_room_hour")
-NUMBER_COLUMNS = ("lat", "lon", "seats", "meeting_room_seats", "wifi_mbps", *PRICE_COLUMNS)
+# The flat columns, in order: the place's declared keys, one per amenity, the price's.
+PLACE_COLUMNS: tuple[FieldSpec, ...] = tuple(spec for spec in PLACE_FIELDS if spec.column)
+PRICE_COLUMN_SPECS: tuple[FieldSpec, ...] = tuple(spec for spec in PRICE_FIELDS if spec.column)
+PRICE_COLUMNS: tuple[str, ...] = tuple(spec.flat for spec in PRICE_COLUMN_SPECS)
 CSV_COLUMNS: tuple[str, ...] = (
-    "id",
-    "name",
-    "kind",
-    "city",
-    "country",
-    "address",
-    "lat",
-    "lon",
-    "opening_hours",
-    "opening_hours_raw",
-    "seats",
-    "meeting_room_seats",
-    "wifi_mbps",
-    "website",
-    "phone",
-    "tags",
-    "notes",
-    "source",
+    *(spec.flat for spec in PLACE_COLUMNS),
     *AMENITY_KEYS,
     *PRICE_COLUMNS,
-    "price_currency",
 )
-TAG_SEPARATOR = ";"
+NUMBER_COLUMNS = tuple(
+    spec.flat for spec in (*PLACE_COLUMNS, *PRICE_COLUMN_SPECS) if spec.type.numeric
+)
+# In GeoJSON the coordinates are the geometry, not properties.
+GEOMETRY_KEYS = ("lat", "lon")
 
 # A spreadsheet runs a cell that starts with one of these as a formula (tab and CR too:
 # some strip them and then see the '='). The apostrophe is there so that a text that
@@ -76,16 +51,6 @@ _NUMERIC = frozenset(NUMBER_COLUMNS)
 _CSV_SPECIAL = (",", '"', "\n", "\r")
 
 
-def number_text(value: float | int | None) -> str:
-    """A number as a spreadsheet and ``float()`` both read it: ``40``, ``45.5257``,
-    ``-1.505602``; the shortest text that gives back the same float."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-        return str(int(value))
-    return repr(value)
-
-
 def flag_text(value: bool | None) -> str:
     return "" if value is None else ("yes" if value else "no")
 
@@ -93,33 +58,12 @@ def flag_text(value: bool | None) -> str:
 def flat_row(place: Place) -> dict[str, str]:
     """One place as ``CSV_COLUMNS``, each a plain string ("" when unknown). No formula
     neutralising here (``csv_cell`` does it for CSV); TSV and CSV both start from this."""
-    price = place.price
-    row = {
-        "id": place.id,
-        "name": place.name,
-        "kind": place.kind.value,
-        "city": place.city,
-        "country": place.country or "",
-        "address": place.address or "",
-        "lat": number_text(place.lat),
-        "lon": number_text(place.lon),
-        "opening_hours": place.opening_hours or "",
-        "opening_hours_raw": place.opening_hours_raw or "",
-        "seats": number_text(place.seats),
-        "meeting_room_seats": number_text(place.meeting_room_seats),
-        "wifi_mbps": number_text(place.wifi_mbps),
-        "website": place.website or "",
-        "phone": place.phone or "",
-        "tags": TAG_SEPARATOR.join(place.tags),
-        "notes": place.notes or "",
-        "source": place.source or "",
-        "price_hour": number_text(price.hour if price else None),
-        "price_day": number_text(price.day if price else None),
-        "price_room_hour": number_text(price.room_hour if price else None),
-        "price_currency": (price.currency or "") if price else "",
-    }
+    row = {spec.flat: spec.type.cell(getattr(place, spec.name)) for spec in PLACE_COLUMNS}
     for key in AMENITY_KEYS:
         row[key] = flag_text(place.amenities.get(key))
+    price = place.price
+    for spec in PRICE_COLUMN_SPECS:
+        row[spec.flat] = spec.type.cell(getattr(price, spec.name) if price else None)
     return row
 
 
@@ -164,37 +108,19 @@ def feature_properties(place: Place) -> dict[str, Any]:
     """The GeoJSON properties: the CSV columns with JSON types (numbers, booleans, a list
     of tags), unknown values left out. Flat, because QGIS and uMap show flat properties
     as fields and nested objects as opaque text."""
-    properties: dict[str, Any] = {
-        "id": place.id,
-        "name": place.name,
-        "kind": place.kind.value,
-        "city": place.city,
-    }
     optional: list[tuple[str, Any]] = [
-        ("country", place.country),
-        ("address", place.address),
-        ("opening_hours", place.opening_hours),
-        ("opening_hours_raw", place.opening_hours_raw),
-        ("seats", place.seats),
-        ("meeting_room_seats", place.meeting_room_seats),
-        ("wifi_mbps", place.wifi_mbps),
-        ("website", place.website),
-        ("phone", place.phone),
-        ("tags", list(place.tags) or None),
-        ("notes", place.notes),
-        ("source", place.source),
+        (spec.flat, spec.type.prop(getattr(place, spec.name)))
+        for spec in PLACE_COLUMNS
+        if spec.name not in GEOMETRY_KEYS and getattr(place, spec.name) is not None
     ]
     for key in AMENITY_KEYS:
         optional.append((key, place.amenities.get(key)))
     if place.price is not None:
         optional += [
-            ("price_hour", place.price.hour),
-            ("price_day", place.price.day),
-            ("price_room_hour", place.price.room_hour),
-            ("price_currency", place.price.currency),
+            (spec.flat, spec.type.prop(getattr(place.price, spec.name)))
+            for spec in PRICE_COLUMN_SPECS
         ]
-    properties.update((key, value) for key, value in optional if value is not None)
-    return properties
+    return {key: value for key, value in optional if value is not None}
 
 
 def feature(place: Place) -> dict[str, Any]:
@@ -212,10 +138,16 @@ def feature(place: Place) -> dict[str, Any]:
 
 
 def export_geojson(places: Sequence[Place]) -> str:
-    """One feature a line: compact, and a diff shows which places changed."""
+    """One feature a line: compact, and a diff shows which places changed. A top-level
+    ``attribution`` (a foreign member, RFC 7946 section 6.1) names the licences of the
+    places' sources (``sources.attribution``), as OpenStreetMap's ODbL asks."""
     lines = [json.dumps(feature(place), ensure_ascii=False, allow_nan=False) for place in places]
     body = "".join(f"\n{line}," for line in lines).rstrip(",")
-    return '{"type": "FeatureCollection", "features": [' + body + "\n]}\n"
+    credit = attribution(places)
+    head = '{"type": "FeatureCollection", '
+    if credit is not None:
+        head += f'"attribution": {json.dumps(credit, ensure_ascii=False)}, '
+    return head + '"features": [' + body + "\n]}\n"
 
 
 def _json_default(value: object) -> Any:

@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING, Literal, Protocol, TextIO
 from nomadspot.errors import UsageError
 
 if TYPE_CHECKING:
+    from nomadspot.freshness import StalePlace
     from nomadspot.model import Place
     from nomadspot.ranking import Ranking
 
-Format = Literal["table", "json", "csv", "tsv", "ids"]
-FORMATS: tuple[str, ...] = ("table", "json", "csv", "tsv", "ids")
+Format = Literal["table", "json", "csv", "tsv", "ids", "html", "ics"]
+FORMATS: tuple[str, ...] = ("table", "json", "csv", "tsv", "ids", "html", "ics")
 
 Week = Sequence[tuple[dt.date, str]]
 
@@ -33,6 +34,8 @@ class Renderer(Protocol):
     def place(self, place: Place, week: Week | None) -> None: ...
 
     def ranking(self, ranking: Ranking, *, explain: bool) -> None: ...
+
+    def stale(self, entries: Sequence[StalePlace]) -> None: ...
 
 
 class Sink:
@@ -77,6 +80,14 @@ def renderer_for(name: str | None, stream: TextIO | None = None) -> Renderer:
         from nomadspot.output.table import TableRenderer
 
         return TableRenderer(sink)
+    if fmt == "html":
+        from nomadspot.output.html import HtmlRenderer
+
+        return HtmlRenderer(sink)
+    if fmt == "ics":
+        from nomadspot.output.ics import IcsRenderer
+
+        return IcsRenderer(sink)
     from nomadspot.output import plain
 
     renderers: dict[str, Callable[[Sink], Renderer]] = {

@@ -15,6 +15,7 @@ from nomadspot.output import Sink, Week
 from nomadspot.vocabulary import Kind
 
 if TYPE_CHECKING:
+    from nomadspot.freshness import StalePlace
     from nomadspot.model import Place
     from nomadspot.ranking import Ranking, Result
 
@@ -33,6 +34,27 @@ RESULT_COLUMNS = (
     "matched",
     "unknown",
 )
+STALE_COLUMNS = ("id", "name", "kind", "city", "last_checked", "unknown")
+
+
+def stale_json(entry: StalePlace) -> dict[str, Any]:
+    place = entry.place
+    checked = entry.last_checked
+    return {
+        "id": place.id,
+        "name": place.name,
+        "kind": place.kind.value,
+        "city": place.city,
+        "last_checked": None if checked is None else checked.isoformat(),
+        "unknown": list(entry.unknown),
+    }
+
+
+def _stale_row(entry: StalePlace) -> list[str]:
+    data = stale_json(entry)
+    return [*(data[key] or "" for key in STALE_COLUMNS[:-1]), " ".join(entry.unknown)]
+
+
 # Left as they are in CSV: "-1" is a number to a spreadsheet, not a formula.
 NUMERIC_RESULT_COLUMNS = frozenset({"rank", "score", "distance_km", "cost"})
 
@@ -302,6 +324,9 @@ class JsonRenderer:
             data["week"] = [{"date": day.isoformat(), "hours": hours} for day, hours in week]
         self.sink.write(dumps(data, pretty=self.pretty))
 
+    def stale(self, entries: Sequence[StalePlace]) -> None:
+        self.sink.write(dumps([stale_json(entry) for entry in entries], pretty=self.pretty))
+
     def ranking(self, ranking: Ranking, *, explain: bool) -> None:
         if self.pretty:
             self.sink.write(dumps(ranking_json(ranking)))
@@ -332,6 +357,9 @@ class _DelimitedRenderer:
 
     def ranking(self, ranking: Ranking, *, explain: bool) -> None:
         self._write(RESULT_COLUMNS, [_result_row(result) for result in ranking.results])
+
+    def stale(self, entries: Sequence[StalePlace]) -> None:
+        self._write(STALE_COLUMNS, [_stale_row(entry) for entry in entries])
 
 
 class CsvRenderer(_DelimitedRenderer):
@@ -385,3 +413,6 @@ class IdsRenderer:
 
     def ranking(self, ranking: Ranking, *, explain: bool) -> None:
         self.sink.write("".join(f"{result.place.id}\n" for result in ranking.results))
+
+    def stale(self, entries: Sequence[StalePlace]) -> None:
+        self.sink.write("".join(f"{entry.place.id}\n" for entry in entries))

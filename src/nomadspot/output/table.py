@@ -4,18 +4,21 @@ never reach the terminal."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from nomadspot.fields import PLACE_FIELDS
 from nomadspot.output import Sink, Week
 from nomadspot.output.sanitize import neutralise
 from nomadspot.vocabulary import AMENITY_KEYS
 
 if TYPE_CHECKING:
+    from nomadspot.freshness import StalePlace
     from nomadspot.model import Place
     from nomadspot.ranking import Ranking
 
@@ -40,6 +43,85 @@ def _number(value: float | None, suffix: str = "") -> str:
     return f"{value:g}{suffix}"
 
 
+Rows = list[tuple[str, str]]
+
+
+def _coordinates_rows(place: Place) -> Rows:
+    return [] if place.coordinates is None else [("coordinates", f"{place.lat}, {place.lon}")]
+
+
+def _country_rows(place: Place) -> Rows:
+    return [("country", place.country or place.country_or_default)]
+
+
+def _wifi_rows(place: Place) -> Rows:
+    """The speed (the median of the recent readings) and each reading with its date."""
+    speed = place.measured_wifi_mbps
+    if speed is None:
+        return []
+    readings = place.wifi_readings
+    rows = [("wifi speed", _number(speed, " Mbps"))]
+    if len(readings) > 1 or (readings and readings[0][0] is not None):
+        rows[0] = ("wifi speed", _number(speed, " Mbps") + " (median of recent readings)")
+        shown = [
+            f"{'undated' if day is None else day.isoformat()} {_number(mbps, ' Mbps')}"
+            for day, mbps in readings[-6:]
+        ]
+        rows.append(("wifi readings", ", ".join(shown)))
+    return rows
+
+
+def _checked_rows(place: Place) -> Rows:
+    last = place.last_checked
+    return [("last checked", "never" if last is None else last.isoformat())]
+
+
+# Fields that ``show`` says its own way, at the place of the field in the declaration.
+_OWN_ROWS: dict[str, Callable[[Place], Rows]] = {
+    "lat": _coordinates_rows,
+    "country": _country_rows,
+    "wifi_mbps": _wifi_rows,
+    "checked": _checked_rows,
+}
+
+
+def _field_rows(place: Place) -> Rows:
+    """``show``'s rows for the declared fields, in their order; unknown ones left out."""
+    rows: Rows = []
+    for spec in PLACE_FIELDS:
+        own = _OWN_ROWS.get(spec.name)
+        if own is not None:
+            rows += own(place)
+        elif spec.label is not None:
+            value = getattr(place, spec.name)
+            if value is not None and value != ():
+                rows.append((spec.label, spec.type.show(value)))
+    return rows
+
+
+def _amenity_rows(place: Place) -> list[tuple[str, Text]]:
+    """What it has, what it has not, and the unknown ones once, on one line each."""
+    keys = list(AMENITY_KEYS) + [key for key in place.amenities if key not in AMENITY_KEYS]
+    groups: dict[bool | None, list[str]] = {True: [], False: [], None: []}
+    for key in keys:
+        groups[place.has(key)].append(key)
+    rows = []
+    for label, known in (("has", True), ("has not", False)):
+        if groups[known]:
+            line = Text()
+            for key in groups[known]:
+                if line:
+                    line.append("  ")
+                line.append_text(mark(known))
+                line.append(" " + neutralise(key))
+            rows.append((label, line))
+    if groups[None]:
+        line = mark(None)
+        line.append(" " + neutralise(", ".join(groups[None])))
+        rows.append(("unknown", line))
+    return rows
+
+
 class TableRenderer:
     def __init__(self, sink: Sink) -> None:
         self.sink = sink
@@ -53,13 +135,17 @@ class TableRenderer:
         )
 
     def places(self, places: Sequence[Place]) -> None:
-        table = Table(box=None, header_style="bold", pad_edge=False)
-        table.add_column("id", no_wrap=True)
-        for column in ("name", "kind", "city"):
-            table.add_column(column, overflow="fold")
+        table = Table(box=None, header_style="bold", pad_edge=False, collapse_padding=True)
+        # Short columns never wrap; on a narrow terminal the id is shortened with "…" and
+        # the name and city take the rest, a word at a time.
+        narrow = self.console.width < 120
+        table.add_column("id", no_wrap=True, overflow="ellipsis", max_width=18 if narrow else 32)
+        table.add_column("name", min_width=10)
+        table.add_column("kind", no_wrap=True, overflow="ellipsis", max_width=10)
+        table.add_column("city", min_width=8)
         for amenity in LIST_AMENITIES:
-            table.add_column(SHORT_NAMES.get(amenity, amenity), justify="center")
-        table.add_column("seats", justify="right")
+            table.add_column(SHORT_NAMES.get(amenity, amenity), justify="center", no_wrap=True)
+        table.add_column("seats", justify="right", no_wrap=True)
         for place in places:
             table.add_row(
                 text(place.id, "cyan"),
@@ -76,28 +162,10 @@ class TableRenderer:
         table.add_column(style="bold")
         table.add_column(overflow="fold")
         table.add_row("name", text(place.name, "bold"))
-        fields: list[tuple[str, object]] = [
-            ("id", place.id),
-            ("kind", place.kind.value),
-            ("city", place.city),
-            ("country", place.country_or_default if place.country is None else place.country),
-            ("address", place.address),
-            ("coordinates", None if place.coordinates is None else f"{place.lat}, {place.lon}"),
-            ("opening hours", place.opening_hours),
-            ("hours (as given)", place.opening_hours_raw),
-            ("seats", place.seats),
-            ("meeting room seats", place.meeting_room_seats),
-            ("wifi speed", _number(place.measured_wifi_mbps, " Mbps") or None),
-            ("website", place.website),
-            ("phone", place.phone),
-            ("tags", ", ".join(place.tags) or None),
-            ("notes", place.notes),
-            ("source", place.source),
-        ]
-        for label, value in fields:
-            if value is not None:
-                table.add_row(label, text(value))
-        table.add_row("amenities", self._amenities(place))
+        for label, value in _field_rows(place):
+            table.add_row(label, text(value))
+        for label, line in _amenity_rows(place):
+            table.add_row(label, line)
         price = place.price
         if price is not None and not price.is_empty:
             currency = price.currency or "EUR"
@@ -126,20 +194,30 @@ class TableRenderer:
                 if visit.note:
                     bits.append(visit.note)
                 table.add_row("", text("  ".join(bits)))
+        for number, (key, value) in enumerate(place.private.items()):
+            table.add_row("private" if number == 0 else "", text(f"{key} = {value}"))
         if week is not None:
             for number, (day, hours) in enumerate(week):
                 table.add_row("this week" if number == 0 else "", text(f"{day:%a %d %b}  {hours}"))
         self.console.print(table)
 
-    def _amenities(self, place: Place) -> Text:
-        line = Text()
-        keys = list(AMENITY_KEYS) + [key for key in place.amenities if key not in AMENITY_KEYS]
-        for key in keys:
-            if line:
-                line.append("  ")
-            line.append_text(mark(place.has(key)))
-            line.append(" " + neutralise(key))
-        return line
+    def stale(self, entries: Sequence[StalePlace]) -> None:
+        table = Table(box=None, header_style="bold", pad_edge=False)
+        table.add_column("id", no_wrap=True, max_width=30)
+        table.add_column("name", overflow="ellipsis", ratio=2, min_width=10)
+        table.add_column("city", overflow="ellipsis", ratio=1, min_width=6)
+        table.add_column("last checked", no_wrap=True)
+        table.add_column("unknown", overflow="fold", ratio=3)
+        for entry in entries:
+            checked = entry.last_checked
+            table.add_row(
+                text(entry.place.id, "cyan"),
+                text(entry.place.name, "bold"),
+                text(entry.place.city),
+                text("never", "yellow") if checked is None else text(checked.isoformat()),
+                text(", ".join(entry.unknown)),
+            )
+        self.console.print(table)
 
     def ranking(self, ranking: Ranking, *, explain: bool) -> None:
         needs = ranking.meeting.needs
