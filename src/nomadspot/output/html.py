@@ -38,6 +38,7 @@ from nomadspot.output.answer import (
 )
 
 if TYPE_CHECKING:
+    from nomadspot.freshness import StalePlace
     from nomadspot.model import Place
     from nomadspot.ranking import Ranking
 
@@ -64,6 +65,11 @@ class HtmlRenderer:
 
     def place(self, place: Place, week: Week | None) -> None:
         self.sink.write(list_page([place_keys(place)], title=place.name))
+
+    def stale(self, entries: Sequence[StalePlace]) -> None:
+        self.sink.write(
+            list_page([place_keys(entry.place) for entry in entries], title="To check again")
+        )
 
     def ranking(self, ranking: Ranking, *, explain: bool) -> None:
         self.sink.write(find_page(answer_json(ranking)))

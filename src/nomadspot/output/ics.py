@@ -28,6 +28,7 @@ from nomadspot.output.answer import (
 if TYPE_CHECKING:
     import icalendar
 
+    from nomadspot.freshness import StalePlace
     from nomadspot.model import Place
     from nomadspot.ranking import Ranking
 
@@ -43,6 +44,9 @@ class IcsRenderer:
         raise _for_find_only()
 
     def place(self, place: Place, week: Week | None) -> None:
+        raise _for_find_only()
+
+    def stale(self, entries: Sequence[StalePlace]) -> None:
         raise _for_find_only()
 
     def ranking(self, ranking: Ranking, *, explain: bool) -> None:

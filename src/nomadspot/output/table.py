@@ -4,7 +4,6 @@ never reach the terminal."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -164,36 +163,10 @@ class TableRenderer:
         table.add_row("name", text(place.name, "bold"))
         for label, value in _field_rows(place):
             table.add_row(label, text(value))
-        for label, line in _amenity_rows(place):
-            table.add_row(label, line)
-        price = place.price
-        if price is not None and not price.is_empty:
-            currency = price.currency or "EUR"
-            parts = [
-                f"{label} {amount:g} {currency}"
-                for label, amount in (
-                    ("hour", price.hour),
-                    ("day", price.day),
-                    ("room/hour", price.room_hour),
-                )
-                if amount is not None
-            ]
-            table.add_row("price", text(", ".join(parts)))
-        if place.visits:
-            rating = place.average_rating
-            summary = f"{len(place.visits)} visit{'s' if len(place.visits) > 1 else ''}"
-            if rating is not None:
-                summary += f", rated {rating:.1f}/5"
-            table.add_row("visits", text(summary))
-            for visit in place.visits[-5:]:
-                bits = [visit.date.isoformat()]
-                if visit.rating is not None:
-                    bits.append(f"{visit.rating}/5")
-                if visit.wifi_mbps is not None:
-                    bits.append(f"{visit.wifi_mbps:g} Mbps")
-                if visit.note:
-                    bits.append(visit.note)
-                table.add_row("", text("  ".join(bits)))
+        for label, amenities in _amenity_rows(place):
+            table.add_row(label, amenities)
+        for label, value in (*_price_rows(place), *_visit_rows(place)):
+            table.add_row(label, text(value))
         for number, (key, value) in enumerate(place.private.items()):
             table.add_row("private" if number == 0 else "", text(f"{key} = {value}"))
         if week is not None:
@@ -269,3 +242,41 @@ class TableRenderer:
             self.console.print(Text(f"excluded: {ranking.excluded_count}", style="bold"))
             for reason, count in ranking.excluded_by_reason().items():
                 self.console.print(text(f"  {count:>4}  {reason}"))
+
+
+def _price_rows(place: Place) -> list[tuple[str, str]]:
+    price = place.price
+    if price is None or price.is_empty:
+        return []
+    currency = price.currency or "EUR"
+    parts = [
+        f"{label} {amount:g} {currency}"
+        for label, amount in (
+            ("hour", price.hour),
+            ("day", price.day),
+            ("room/hour", price.room_hour),
+        )
+        if amount is not None
+    ]
+    return [("price", ", ".join(parts))]
+
+
+def _visit_rows(place: Place) -> list[tuple[str, str]]:
+    """A summary of the visits, then the last five, newest last."""
+    if not place.visits:
+        return []
+    rating = place.average_rating
+    summary = f"{len(place.visits)} visit{'s' if len(place.visits) > 1 else ''}"
+    if rating is not None:
+        summary += f", rated {rating:.1f}/5"
+    rows = [("visits", summary)]
+    for visit in place.visits[-5:]:
+        bits = [visit.date.isoformat()]
+        if visit.rating is not None:
+            bits.append(f"{visit.rating}/5")
+        if visit.wifi_mbps is not None:
+            bits.append(f"{visit.wifi_mbps:g} Mbps")
+        if visit.note:
+            bits.append(visit.note)
+        rows.append(("", "  ".join(bits)))
+    return rows
