@@ -270,19 +270,25 @@ def test_no_private_module_or_name_of_typer_is_used() -> None:
 
 def test_every_dependency_is_pinned_below_its_next_breaking_release() -> None:
     import tomllib
-    from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
 
     project = tomllib.loads((SOURCE.parent.parent / "pyproject.toml").read_text())["project"]
     requirements = [*project["dependencies"]]
     for extra in project["optional-dependencies"].values():
         requirements += [item for item in extra if not item.startswith("nomadspot")]
     for requirement in requirements:
+        requirement = requirement.split(";")[0].strip()
         match = re.fullmatch(r"([\w.-]+)>=([\d.]+),<([\d.]+)", requirement)
         assert match, f"{requirement}: wants NAME>=X,<Y"
         name, low, high = match.groups()
-        installed = tuple(int(part) for part in version(name).split(".")[:3] if part.isdigit())
         as_tuple = [tuple(int(part) for part in bound.split(".")) for bound in (low, high)]
-        assert as_tuple[0] <= installed < as_tuple[1], (requirement, version(name))
+        try:
+            found = version(name)
+        except PackageNotFoundError:  # an extra this environment does not install
+            found = None
+        if found is not None:
+            installed = tuple(int(part) for part in found.split(".")[:3] if part.isdigit())
+            assert as_tuple[0] <= installed < as_tuple[1], (requirement, found)
         zero_major = as_tuple[1][0] == 0
         assert len(as_tuple[1]) == (2 if zero_major else 1), f"{requirement}: next major/minor"
 
