@@ -277,8 +277,7 @@ def test_every_dependency_is_pinned_below_its_next_breaking_release() -> None:
     for extra in project["optional-dependencies"].values():
         requirements += [item for item in extra if not item.startswith("nomadspot")]
     for requirement in requirements:
-        requirement = requirement.split(";")[0].strip()
-        match = re.fullmatch(r"([\w.-]+)>=([\d.]+),<([\d.]+)", requirement)
+        match = re.fullmatch(r"([\w.-]+)>=([\d.]+),<([\d.]+)", requirement.split(";")[0].strip())
         assert match, f"{requirement}: wants NAME>=X,<Y"
         name, low, high = match.groups()
         as_tuple = [tuple(int(part) for part in bound.split(".")) for bound in (low, high)]
