@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from dataclasses import dataclass, field
@@ -20,7 +21,10 @@ def eprint(message: str) -> None:
     """A message for the person (stderr), never data. Control characters are escaped."""
     from nomadspot.output.sanitize import neutralise_stream
 
-    print(neutralise_stream(message), file=sys.stderr)
+    if sys.stderr is None:  # started with stderr closed: print(file=None) would use stdout
+        return
+    with contextlib.suppress(OSError):  # a message that cannot be shown is no new error
+        print(neutralise_stream(message), file=sys.stderr)
 
 
 # Commands that create the catalogue when it is missing, and ``config``, which says so.
