@@ -281,15 +281,14 @@ def test_every_dependency_is_pinned_below_its_next_breaking_release() -> None:
         assert match, f"{requirement}: wants NAME>=X,<Y"
         name, low, high = match.groups()
         as_tuple = [tuple(int(part) for part in bound.split(".")) for bound in (low, high)]
-        try:
-            found = version(name)
-        except PackageNotFoundError:  # an extra this environment does not install
-            found = None
-        if found is not None:
-            installed = tuple(int(part) for part in found.split(".")[:3] if part.isdigit())
-            assert as_tuple[0] <= installed < as_tuple[1], (requirement, found)
         zero_major = as_tuple[1][0] == 0
         assert len(as_tuple[1]) == (2 if zero_major else 1), f"{requirement}: next major/minor"
+        try:
+            found = version(name)
+        except PackageNotFoundError:  # an extra this venv does not install (gazetteer-build)
+            continue
+        installed = tuple(int(part) for part in found.split(".")[:3] if part.isdigit())
+        assert as_tuple[0] <= installed < as_tuple[1], (requirement, found)
 
 
 # --- help that reads like a man page (issue 18.1), through a real process --------------------

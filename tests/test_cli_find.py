@@ -21,6 +21,7 @@ from .test_subprocess import run, run_shell
 
 CAFE_HOURS = "Mo-Su 08:00-18:00; PH off"
 QUERY_KEYS = {
+    "objective",
     "city",
     "kinds",
     "needs",
@@ -33,6 +34,9 @@ QUERY_KEYS = {
     "strict",
 }
 RESULT_KEYS = {
+    "distances_km",
+    "distance_approx",
+    "likely",
     "rank",
     "id",
     "name",
@@ -81,6 +85,14 @@ def spot(place_id: str, name: str | None = None, **fields: Any) -> dict[str, Any
     }
     record.update(fields)
     return record
+
+
+NO_TOWN = "Nulle-Part-sur-Rien"  # a town the gazetteer does not know: no distance at all
+
+
+def counts(data: dict[str, Any]) -> dict[str, Any]:
+    """The excluded counts of find's JSON, without the near misses."""
+    return {key: data["excluded"][key] for key in ("count", "by_reason")}
 
 
 def write(path: Path, *places: dict[str, Any]) -> None:
@@ -179,9 +191,10 @@ def test_json_shape_without_window_or_participants(cli: Cli, catalogue_path: Pat
         "end": None,
         "budget": None,
         "near": [],
+        "objective": "fair",
         "strict": False,
     }
-    assert data["excluded"] == {"count": 0, "by_reason": {}}
+    assert counts(data) == {"count": 0, "by_reason": {}}
     for result in data["results"]:
         assert set(result) == RESULT_KEYS
         assert result["distance_km"] is None  # no --near
@@ -244,6 +257,7 @@ def test_json_query_echoes_the_meeting(cli: Cli, catalogue_path: Path) -> None:
         "end": "2026-11-24T12:00:00",
         "budget": 50.0,
         "near": [{"label": "45.75,4.85", "lat": 45.75, "lon": 4.85}],
+        "objective": "fair",
         "strict": False,
     }
 
@@ -253,7 +267,7 @@ def test_json_with_a_window_and_a_participant(cli: Cli, catalogue_path: Path) ->
         catalogue_path,
         spot("open", "Open", lat=45.5255, lon=4.8744, opening_hours=CAFE_HOURS),
         spot("no-hours", "No Hours", lat=45.5255, lon=4.8744),
-        spot("no-coords", "No Coords", opening_hours=CAFE_HOURS),
+        spot("no-coords", "No Coords", opening_hours=CAFE_HOURS, city=NO_TOWN),
     )
     data = find_json(cli, "--at", "2026-11-25 10:00", "--near", "45.5255,4.8744")
     by_id = results_by_id(data)
@@ -322,7 +336,7 @@ def test_city_ignores_case_accents_and_separators(
     )
     data = find_json(cli, "--city", typed)
     assert [result["id"] for result in data["results"]] == [expected]
-    assert data["excluded"] == {"count": 4, "by_reason": {f"not in {typed}": 4}}
+    assert counts(data) == {"count": 4, "by_reason": {f"not in {typed}": 4}}
 
 
 def test_country_filters_places(cli: Cli, catalogue_path: Path) -> None:
@@ -407,7 +421,7 @@ def test_required_amenity_known_missing_is_excluded_unknown_ranks_below(
     assert unknown["matched"] == [] and unknown["unknown"] == [key]
     assert f"{key.replace('_', ' ')} unknown" in unknown["reasons"]
     assert has["score"] > unknown["score"]
-    assert data["excluded"] == {"count": 1, "by_reason": {f"no {key.replace('_', ' ')}": 1}}
+    assert counts(data) == {"count": 1, "by_reason": {f"no {key.replace('_', ' ')}": 1}}
     # --strict: the unknown goes too.
     strict = find_json(cli, *flags, "--people", "1", "--strict")
     assert [result["id"] for result in strict["results"]] == ["z-has"]
@@ -485,7 +499,7 @@ def test_strict_excludes_every_kind_of_unknown(
         price={"hour": 2, "room_hour": 10},
     )
     vague = {key: value for key, value in known.items() if key not in _FIELDS_OF[unknown]}
-    vague.update(id="vague", name="Vague")
+    vague.update(id="vague", name="Vague", city=NO_TOWN)
     write(catalogue_path, known, vague)
     loose = find_json(cli, *args)
     assert [result["id"] for result in loose["results"]] == ["known", "vague"]
@@ -625,7 +639,7 @@ def test_public_holidays_of_the_places_country_close_it(cli: Cli, catalogue_path
         spot("kaffee-at", "Kaffee", city="Wien", country="AT", opening_hours=CAFE_HOURS),
     )
     result = cli("find", "--at", "2026-12-25 10:00", "--format", "json", code=1)
-    assert result.stdout == ""
+    assert json.loads(result.stdout)["results"] == []  # the exclusions are still printed
     assert "2 of 2 excluded as 'closed during the meeting'" in result.stderr
     # 26 December: a working Saturday in France, Stefanitag in Austria.
     boxing_day = find_json(cli, "--at", "2026-12-26 10:00")
@@ -684,9 +698,9 @@ def test_unknown_or_unreadable_hours_stay_marked(cli: Cli, catalogue_path: Path)
         assert by_id[key]["open"] is None and by_id[key]["unknown"] == ["hours"]
     assert any("8h-18h sauf lundi" in reason for reason in by_id["raw"]["reasons"])
     table = cli("find", "--at", "tue 10:00", "--people", "1", "--format", "table").stdout
-    assert "open 08:00–18:00" in table
+    assert "08:00–18:00" in table
     none_row = next(line for line in table.splitlines() if " None " in line)
-    assert "hours unknown" in none_row
+    assert " ? " in none_row  # the open column: unknown
 
 
 # --- people, budget, distance --------------------------------------------------------------
@@ -792,7 +806,7 @@ def test_radius_drops_places_too_far_from_any_participant(cli: Cli, catalogue_pa
         spot("near", "Near", lat=45.0, lon=5.0),
         spot("mid", "Mid", lat=45.1, lon=5.0),
         spot("far", "Far", lat=45.5, lon=5.0),
-        spot("nowhere", "Nowhere"),
+        spot("nowhere", "Nowhere", city=NO_TOWN),
     )
     data = find_json(cli, "--near", "45.0,5.0", "--radius", "15")
     assert [result["id"] for result in data["results"]] == ["near", "mid", "nowhere"]
@@ -826,16 +840,25 @@ def test_near_coordinates_give_distances(cli: Cli, catalogue_path: Path) -> None
 def test_several_participants_the_fairest_place_wins(cli: Cli, catalogue_path: Path) -> None:
     write(
         catalogue_path,
-        spot("alpha", "Alpha", lat=45.01, lon=5.0),  # next door to A, 21 km from B
+        spot("alpha", "Alpha", lat=45.01, lon=5.0),  # next door to A, 15.6 km from B
         spot("zenith", "Zénith", lat=45.1, lon=5.0),  # 11 km from each
     )
     alone = find_json(cli, "--near", "45.0,5.0")
     assert [result["id"] for result in alone["results"]] == ["alpha", "zenith"]
-    both = find_json(cli, "--near", "45.0,5.0", "--near", "45.2,5.0")
+    both = find_json(cli, "--near", "45.0,5.0", "--near", "45.15,5.0")
     assert [result["id"] for result in both["results"]] == ["zenith", "alpha"]
     by_id = results_by_id(both)
     assert by_id["zenith"]["distance_km"] == 11.1  # the farthest participant's distance
-    assert by_id["alpha"]["distance_km"] == 21.1
+    assert by_id["alpha"]["distance_km"] == 15.6
+    assert by_id["alpha"]["distances_km"] == [1.1, 15.6]
+    # B farther away: Alpha, 21.1 km for B against 11.1 for Zénith, is out of the way.
+    farther = find_json(cli, "--near", "45.0,5.0", "--near", "45.2,5.0")
+    assert [result["id"] for result in farther["results"]] == ["zenith"]
+    assert farther["excluded"]["by_reason"] == {"out of the way": 1}
+    # --objective total: everyone's distance added up (Alpha 1.1 + 15.6, Zénith 11.1 + 5.6).
+    total = find_json(cli, "--near", "45.0,5.0", "--near", "45.15,5.0", "--objective", "total")
+    assert results_by_id(total)["alpha"]["distance_km"] == 16.7
+    assert total["query"]["objective"] == "total"
     assert "11.1 km for the farthest participant" in by_id["zenith"]["reasons"]
     assert len(both["query"]["near"]) == 2
 
@@ -919,8 +942,8 @@ def test_limit_keeps_the_best_and_the_exclusions(cli: Cli, catalogue_path: Path)
     assert limited["results"] == full["results"][:1]
     assert limited["results"][0]["rank"] == 1
     assert (
-        limited["excluded"]
-        == full["excluded"]
+        counts(limited)
+        == counts(full)
         == {
             "count": 2,
             "by_reason": {"closed during the meeting": 1, "no wifi": 1},
@@ -947,7 +970,14 @@ def test_explain_shows_reasons_and_exclusions(cli: Cli, catalogue_path: Path) ->
 def test_every_format(cli: Cli, catalogue_path: Path) -> None:
     write(
         catalogue_path,
-        spot("cafe", 'Café, "Le"', opening_hours=CAFE_HOURS, seats=4, price={"hour": 2}),
+        spot(
+            "cafe",
+            'Café, "Le"',
+            city=NO_TOWN,
+            opening_hours=CAFE_HOURS,
+            seats=4,
+            price={"hour": 2},
+        ),
         spot("tab", "Tab\there", amenities={"wifi": True}, lat=45.1, lon=5.0),
     )
     args = ("--at", "tue 10:00", "--near", "45.0,5.0")
@@ -961,7 +991,7 @@ def test_every_format(cli: Cli, catalogue_path: Path) -> None:
         "id": "cafe",
         "name": 'Café, "Le"',
         "kind": "cafe",
-        "city": "Vienne",
+        "city": NO_TOWN,
         "country": "FR",
         "score": first["score"],
         "distance_km": "",
@@ -977,7 +1007,7 @@ def test_every_format(cli: Cli, catalogue_path: Path) -> None:
     assert second["distance_km"] == "11.1" and second["unknown"] == "hours;seats"
     csv_lines = cli("find", *args, "--format", "csv").stdout.splitlines()
     assert csv_lines[0] == ",".join(RESULT_COLUMNS)
-    assert csv_lines[1].startswith('1,cafe,"Café, ""Le""",cafe,Vienne,FR,')
+    assert csv_lines[1].startswith(f'1,cafe,"Café, ""Le""",cafe,{NO_TOWN},FR,')
     table = cli("find", *args, "--format", "table").stdout
     assert 'Café, "Le"' in table and "11.1 km" in table and "\x1b" not in table
     error = cli("find", "--format", "yaml", code=2)
@@ -1004,7 +1034,16 @@ def test_no_result_is_exit_1_naming_the_main_obstacle(
         spot("no-wifi", opening_hours=CAFE_HOURS, amenities={"wifi": False}),
     )
     result = cli("find", "--wifi", "--at", "tue 10:00", "--format", fmt, code=1)
-    assert result.stdout == ""  # as 'list': no header, no empty document
+    if fmt == "json":  # JSON still says what was excluded, and the near misses
+        data = json.loads(result.stdout)
+        assert data["results"] == [] and data["excluded"]["count"] == 3
+        assert data["excluded"]["near_misses"][0] == {
+            "id": "no-wifi",
+            "name": "No Wifi",
+            "reason": "no wifi",
+        }
+    else:
+        assert result.stdout == ""  # as 'list': no header
     line = one_error_line(result.stderr)
     assert "2 of 3 excluded as 'closed during the meeting'" in line
     assert "hint: " in result.stderr
@@ -1025,7 +1064,10 @@ def test_no_result_counts_the_first_reason_of_each_place(cli: Cli, catalogue_pat
         spot("small", seats=1),
     )
     result = cli("find", "--city", "Vienne", "--people", "3", code=1)
-    assert "2 of 3 excluded as 'not in Vienne'" in result.stderr
+    # The city is scope, not the obstacle: among the places in Vienne, the seats.
+    assert "1 of 1 excluded as 'too small for 3'" in result.stderr
+    elsewhere = cli("find", "--city", "Lyon", "--kind", "coworking", code=1)
+    assert "no place in scope: of 3, 2 not a coworking, 1 not in Lyon" in elsewhere.stderr
 
 
 # --- config, visits --------------------------------------------------------------------------
@@ -1080,7 +1122,7 @@ def test_config_country_and_format(cli: Cli, catalogue_path: Path) -> None:
         ('[defaults]\nneeds = ["teleporter"]\n', "[defaults] needs"),
         ('[defaults]\ncountry = "France"\n', "[defaults] country"),
         ("[weights]\nbogus = 1\n", "'bogus' is not a weight"),
-        ("[weights]\nrating = -1\n", "[weights] rating must be a number from 0 to 100"),
+        ("[weights]\nrating = -1\n", "[weights] rating must be a number from 0 to 1000"),
         ("[defaults]\npeople = 0\n", "people must be a whole number"),
     ],
 )
@@ -1098,7 +1140,7 @@ def test_config_weights_change_the_order(cli: Cli, catalogue_path: Path) -> None
     write(
         catalogue_path,
         spot("a-close-plain", "A close plain", lat=45.0, lon=5.0),
-        spot("b-far-terrace", "B far terrace", lat=45.3, lon=5.0, amenities={"outdoor": True}),
+        spot("b-far-terrace", "B far terrace", lat=45.1, lon=5.0, amenities={"outdoor": True}),
     )
     args = ("--near", "45.0,5.0", "--prefer", "outdoor")
     assert found_ids(cli, *args) == ["a-close-plain", "b-far-terrace"]
@@ -1167,7 +1209,7 @@ def test_places_added_with_the_cli_are_found(cli: Cli, catalogue_path: Path) -> 
         40.0,
         ["wifi", "meeting_room"],
     )
-    assert data["excluded"] == {"count": 1, "by_reason": {"no wifi": 1}}
+    assert counts(data) == {"count": 1, "by_reason": {"no wifi": 1}}
 
 
 # --- a real process ------------------------------------------------------------------------
@@ -1205,3 +1247,29 @@ def test_piped_find_defaults_to_tsv_and_feeds_head(catalogue_path: Path) -> None
     assert result.stdout.splitlines()[0] == "cafe-00"
     assert result.stdout.splitlines()[-1] in {"status 0", "status 141"}
     assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
+
+
+def test_the_new_facts_in_explain(cli: Cli, catalogue_path: Path) -> None:
+    """Sockets order --power, old facts say when they were checked, closed places and
+    time limits exclude with their reason (a time limit makes a near miss)."""
+    cli("add", "Old Café", "--kind", "cafe", "--city", "Vienne", "--checked", "2023-05-02",
+        "--sockets", "plenty")  # fmt: skip
+    cli("add", "Fresh Café", "--kind", "cafe", "--city", "Vienne", "--checked", "2026-10-01",
+        "--sockets", "limited")  # fmt: skip
+    cli("add", "Quick Café", "--kind", "cafe", "--city", "Vienne", "--time-limit", "1h")
+    cli("add", "Shut", "--kind", "cafe", "--city", "Vienne", "--status", "temporarily_closed")
+    table = cli("find", "--power", "--for", "2h", "--explain", "--format", "table").stdout
+    assert table.index("1. Old Café") < table.index("2. Fresh Café")
+    assert "· plenty of sockets" in table and "· few sockets" in table
+    assert "· last checked 2023" in table
+    lines = [" ".join(line.split()) for line in table.splitlines()]
+    assert "1 temporarily closed" in lines
+    assert "Quick Café (Vienne): laptops welcome 1h, the meeting lasts 2h" in lines
+    data = find_json(cli, "--power", "--for", "2h")
+    assert data["excluded"]["near_misses"] == [
+        {
+            "id": "quick-cafe-vienne",
+            "name": "Quick Café",
+            "reason": "laptops welcome 1h, the meeting lasts 2h",
+        }
+    ]

@@ -43,11 +43,11 @@ def test_an_unknown_amenity_in_the_config_names_the_file(cli: Cli, config_file: 
     assert result.stderr.startswith(f"Error: {config_file}: [defaults] needs")
 
 
-@pytest.mark.parametrize("value", ["1e308", "inf", "nan", "-1", "101", '"high"', "true"])
+@pytest.mark.parametrize("value", ["1e308", "inf", "nan", "-1", "1001", '"high"', "true"])
 def test_weights_out_of_range_are_exit_2_naming_the_config(
     cli: Cli, config_file: Path, value: str
 ) -> None:
-    """1e308 made every score 0 (infinity over infinity); a weight is 0 to 100."""
+    """1e308 made every score 0 (infinity over infinity); a weight is 0 to 1000."""
     config_file.write_text(f"[weights]\ndistance = {value}\n")
     for command in (("find", "--city", "Vienne"), ("config",)):
         result = cli(*command, code=2)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from pathlib import Path
 
 import pytest
 
 from nomadspot import planning
+from nomadspot.config import Config
 from nomadspot.errors import UsageError
 from nomadspot.model import DEFAULT_DURATION, Meeting, Participant, Place
 from nomadspot.planning import Request
@@ -40,9 +42,16 @@ class Notes(list[str]):
             self.append(message)
 
 
-def plan(request: Request, places: tuple[Place, ...] = PLACES) -> tuple[Meeting, Notes]:
+def config(**values: object) -> Config:
+    """The config as ``load_config`` gives it (typed; its own checks are its tests')."""
+    return Config(Path("config.toml"), exists=True, **values)  # type: ignore[arg-type]
+
+
+def plan(
+    request: Request, places: tuple[Place, ...] = PLACES, settings: Config | None = None
+) -> tuple[Meeting, Notes]:
     notes = Notes()
-    return planning.meeting(request, places, NOW, notes), notes
+    return planning.meeting(request, places, NOW, notes, settings), notes
 
 
 def test_an_empty_request_is_the_default_meeting() -> None:
@@ -53,14 +62,10 @@ def test_an_empty_request_is_the_default_meeting() -> None:
 
 
 def test_config_defaults_fill_what_flags_leave_out() -> None:
-    defaults: dict[str, object] = {
-        "city": "Vienne",
-        "country": "fr",
-        "people": 5,
-        "duration": "1h30",
-        "needs": ["wi-fi", "prises"],
-    }
-    meeting, _ = plan(Request(defaults=defaults))
+    defaults = config(
+        city="Vienne", country="fr", people=5, duration="1h30", needs=("wi-fi", "prises")
+    )
+    meeting, _ = plan(Request(), settings=defaults)
     assert meeting.city == "Vienne" and meeting.country == "FR"
     assert meeting.people == 5
     assert meeting.duration == dt.timedelta(minutes=90)
@@ -73,8 +78,8 @@ def test_config_defaults_fill_what_flags_leave_out() -> None:
             people=3,
             duration="2h",
             needs=("wifi", "meeting_room", "salle de réunion"),
-            defaults=defaults,
-        )
+        ),
+        settings=defaults,
     )
     assert (meeting.city, meeting.country, meeting.people) == ("Lyon", "AT", 3)
     assert meeting.duration == dt.timedelta(hours=2)
@@ -114,7 +119,7 @@ def test_the_window() -> None:
     ("defaults", "message"),
     [
         ({"duration": "45"}, r"config file's \[defaults\] duration: cannot read '45'"),
-        ({"needs": ["teleporter"]}, r"config file's \[defaults\] needs: unknown amenity"),
+        ({"needs": ("teleporter",)}, r"config file's \[defaults\] needs: unknown amenity"),
         ({"country": "France"}, r"config file's \[defaults\] country 'France' must be"),
     ],
 )
@@ -122,12 +127,12 @@ def test_a_bad_config_value_is_named_as_the_configs(
     defaults: dict[str, object], message: str
 ) -> None:
     with pytest.raises(UsageError, match=message):
-        plan(Request(defaults=defaults))
+        plan(Request(), settings=config(**defaults))
 
 
 def test_a_bad_flag_value_is_named_as_the_flag() -> None:
     with pytest.raises(UsageError, match=r"^cannot read '45' as a duration"):
-        plan(Request(duration="45", defaults={"duration": "1h"}))
+        plan(Request(duration="45"), settings=config(duration="1h"))
     with pytest.raises(UsageError, match=r"^--country 'France' must be a two-letter"):
         plan(Request(country="France"))
 
@@ -136,7 +141,7 @@ def test_a_bad_flag_value_is_named_as_the_flag() -> None:
     ("request_", "message"),
     [
         (Request(people=0), "--people must be at least 1"),
-        (Request(people=-2, defaults={"people": 4}), "--people must be at least 1"),
+        (Request(people=-2), "--people must be at least 1"),
         (Request(radius_km=0, near=("45,5",)), "--radius must be a positive"),
         (Request(radius_km=-1, near=("45,5",)), "--radius must be a positive"),
         (Request(radius_km=math.nan, near=("45,5",)), "--radius must be a positive"),
@@ -160,8 +165,7 @@ def test_numbers_pass_through() -> None:
         True,
     )
     # The config's people when the flag is absent; the built-in 2 when neither is.
-    assert plan(Request(defaults={"people": 6}))[0].people == 6
-    assert plan(Request(defaults={"people": True}))[0].people == 2  # not a number
+    assert plan(Request(), settings=config(people=6))[0].people == 6
 
 
 # --- participants ----------------------------------------------------------------------------
@@ -248,7 +252,7 @@ def test_the_country_of_the_request_is_the_default_for_towns() -> None:
     meeting, notes = plan(Request(near=("Vienne",), country="AT"))
     assert meeting.near[0].label.endswith(", AT")
     assert notes == []  # Vienne (FR) is no plausible meaning beside Vienna for a user in AT
-    from_config, _ = plan(Request(near=("Vienne",), defaults={"country": "AT"}))
+    from_config, _ = plan(Request(near=("Vienne",)), settings=config(country="AT"))
     assert from_config.near == meeting.near and from_config.country == "AT"
     both, _ = plan(Request(near=("Vienne, FR", "45,5")))
     assert [p.label for p in both.near] == ["Vienne, FR", "45,5"]

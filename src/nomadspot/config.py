@@ -14,9 +14,6 @@ from nomadspot.errors import UsageError
 from nomadspot.paths import config_path
 
 DEFAULT_KEYS = ("city", "country", "people", "duration", "needs", "format", "limit")
-# A weight far above the built-in ones (0.5 to 6) would drown every other criterion, and
-# one near the float limit turns every score into 0 (infinity over infinity).
-MAX_WEIGHT = 100.0
 NOT_SET = "(not set)"
 
 
@@ -79,15 +76,18 @@ def _canonical_needs(path: Path, needs: object) -> tuple[str, ...]:
 
 
 def _checked_weights(path: Path, weights: Mapping[str, Any]) -> Mapping[str, Any]:
-    for key, value in weights.items():
-        number = isinstance(value, (int, float)) and not isinstance(value, bool)
-        if not number or not 0 <= value <= MAX_WEIGHT:  # NaN fails the comparison too
-            raise _bad(
-                path,
-                key,
-                f"must be a number from 0 to {MAX_WEIGHT:g}, not {value!r}",
-                table="weights",
-            )
+    """The ``[weights]`` table, checked by the ranking's own rule (names and range), the
+    message naming this file."""
+    if not weights:
+        return weights
+    from nomadspot.ranking.weights import Weights
+
+    try:
+        Weights.from_mapping(weights)
+    except UsageError as error:
+        raise UsageError(
+            f"{path}: {error.message}", hint=error.hint or "fix or remove that line"
+        ) from error
     return weights
 
 

@@ -201,6 +201,8 @@ class Meeting:
     radius_km: float | None = None
     budget: float | None = None
     strict: bool = False
+    objective: str = "fair"
+    """``fair``: distance is the farthest participant's; ``total``: the sum of them all."""
 
     @property
     def end(self) -> dt.datetime | None:

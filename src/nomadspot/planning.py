@@ -10,7 +10,8 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from nomadspot.errors import UsageError
 from nomadspot.model import (
@@ -21,48 +22,57 @@ from nomadspot.model import (
     Participant,
     Place,
 )
-from nomadspot.vocabulary import parse_amenity, parse_kind
+from nomadspot.vocabulary import Kind, parse_amenity, parse_kind
+
+if TYPE_CHECKING:
+    from nomadspot.config import Config
+
+OBJECTIVES = ("fair", "total")
 
 _LAT_LON = re.compile(r"^\s*([-+]?\d+(?:\.\d+)?)\s*[,;\s]\s*([-+]?\d+(?:\.\d+)?)\s*$")
 
 
+Where = str | Participant | tuple[float, float]
+
+
 @dataclass(frozen=True, slots=True)
 class Request:
-    """``find``'s options as typed (None: not given), before defaults and parsing."""
+    """``find``'s options as typed (None: not given), before the config's defaults and
+    parsing. Each takes the text a user types, or the typed value."""
 
     city: str | None = None
     country: str | None = None
-    near: tuple[str, ...] = ()
+    near: tuple[Where, ...] = ()
     radius_km: float | None = None
-    kinds: tuple[str, ...] = ()
+    objective: str = "fair"
+    kinds: tuple[str | Kind, ...] = ()
     needs: tuple[str, ...] = ()
     prefer: tuple[str, ...] = ()
     people: int | None = None
-    at: str | None = None
-    duration: str | None = None
+    at: str | dt.datetime | None = None
+    duration: str | dt.timedelta | None = None
     open_now: bool = False
     budget: float | None = None
     strict: bool = False
-    defaults: dict[str, object] = field(default_factory=dict)
 
 
 def participant(
-    where: str, places: Sequence[Place], default_country: str, note: Callable[[str], None]
+    where: Where, places: Sequence[Place], default_country: str, note: Callable[[str], None]
 ) -> Participant:
-    """``LAT,LON``, a place, or a town resolved offline.
+    """``LAT,LON``, a place, or a town resolved offline (or a ``Participant`` or a
+    ``(lat, lon)`` pair, as typed values).
 
     A place is named as everywhere else (an id, a name, a unique id prefix; case and
     accents ignored), except that a town of the gazetteer wins over an id prefix, so
     ``--near lyon`` is the city even when an id starts with ``lyon``. A name that several
     places share is ambiguous (exit 2, listing them)."""
+    if isinstance(where, Participant):
+        return where
+    if isinstance(where, tuple):
+        return _point(f"{where[0]},{where[1]}", float(where[0]), float(where[1]))
     match = _LAT_LON.match(where)
     if match:
-        lat, lon = float(match.group(1)), float(match.group(2))
-        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise UsageError(
-                f"--near {where!r}: latitude must be within ±90 and longitude within ±180"
-            )
-        return Participant(where.strip(), lat, lon)
+        return _point(where.strip(), float(match.group(1)), float(match.group(2)))
     from nomadspot import refs
 
     place = refs.by_id_or_name(where, places, flag="--near ")
@@ -88,6 +98,12 @@ def participant(
     return Participant(town.label, town.lat, town.lon)
 
 
+def _point(where: str, lat: float, lon: float) -> Participant:
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise UsageError(f"--near {where!r}: latitude must be within ±90 and longitude within ±180")
+    return Participant(where, lat, lon)
+
+
 def _from_place(where: str, place: Place) -> Participant:
     if place.coordinates is None:
         raise UsageError(
@@ -99,20 +115,71 @@ def _from_place(where: str, place: Place) -> Participant:
 
 
 def meeting(
-    request: Request, places: Sequence[Place], now: dt.datetime, note: Callable[[str], None]
+    request: Request,
+    places: Sequence[Place],
+    now: dt.datetime,
+    note: Callable[[str], None],
+    config: Config | None = None,
 ) -> Meeting:
-    """The meeting a ``find`` request describes, with config defaults filled in."""
+    """The meeting a ``find`` request describes, with the config's defaults filled in."""
+    people = request.people if request.people is not None else _config_people(config)
+    country = _country(request, config)
+    _check_numbers(request, people)
+    start, duration = _window(request, config, now)
+    _warn_if_over(start, duration, now, note)
+    return Meeting(
+        city=request.city or (config.city if config is not None else None),
+        country=country,
+        kinds=frozenset(parse_kind(kind) for kind in request.kinds),
+        needs=_needs(request, config),
+        prefer=_unique(parse_amenity(wish).value for wish in request.prefer),
+        people=people or DEFAULT_PEOPLE,
+        start=start,
+        duration=duration,
+        near=tuple(
+            participant(where, places, country or DEFAULT_COUNTRY, note) for where in request.near
+        ),
+        radius_km=request.radius_km,
+        budget=request.budget,
+        strict=request.strict,
+        objective=request.objective,
+    )
+
+
+def _warn_if_over(
+    start: dt.datetime | None, duration: dt.timedelta, now: dt.datetime, note: Callable[[str], None]
+) -> None:
+    """A window already over is probably a slip (``--at 8h`` at noon): say so on stderr."""
     from nomadspot import timeparse
 
-    defaults = request.defaults
+    over = None if start is None else timeparse.window_warning(start, start + duration, now)
+    if over is not None:
+        note(over)
+
+
+def _config_people(config: Config | None) -> int | None:
+    return None if config is None else config.people
+
+
+def _window(
+    request: Request, config: Config | None, now: dt.datetime
+) -> tuple[dt.datetime | None, dt.timedelta]:
+    """The meeting's start (None without --at) and duration."""
+    from nomadspot import timeparse
+
     if request.open_now and request.at is not None:
         raise UsageError("--open-now and --at both give the meeting time; use one")
     at = "now" if request.open_now else request.at
-    start = timeparse.parse_when(at, now) if at is not None else None
-    if request.duration is not None:
+    if isinstance(at, str):
+        start: dt.datetime | None = timeparse.parse_when(at, now)
+    else:
+        start = at
+    if isinstance(request.duration, dt.timedelta):
+        duration = request.duration
+    elif request.duration is not None:
         duration = timeparse.parse_duration(request.duration)
     else:
-        duration_text = _text(defaults.get("duration"))
+        duration_text = config.duration if config is not None else None
         with _from_config("duration"):
             duration = (
                 timeparse.parse_duration(duration_text) if duration_text else DEFAULT_DURATION
@@ -122,23 +189,31 @@ def meeting(
             f"--at {at!r}: the meeting would end after the year 9999",
             hint="give a date and time within the coming years",
         )
-    over = None if start is None else timeparse.window_warning(start, start + duration, now)
-    if over is not None:
-        note(over)
-    typed_country = request.country or _text(defaults.get("country"))
-    country = typed_country.strip().upper() if typed_country else None
-    if country is not None and not re.fullmatch(r"[A-Z]{2}", country):
+    return start, duration
+
+
+def _country(request: Request, config: Config | None) -> str | None:
+    typed = request.country or (config.country if config is not None else None)
+    country = typed.strip().upper() if typed else None
+    if country is None or re.fullmatch(r"[A-Z]{2}", country):
+        return country
+    from nomadspot.gazetteer import country_code  # a name: France, Autriche, Austria
+
+    try:
+        return country_code(country)
+    except UsageError as error:
         where = "--country" if request.country else "the config file's [defaults] country"
-        raise UsageError(f"{where} {typed_country!r} must be a two-letter ISO code such as FR")
+        raise UsageError(f"{where}: {error.message}", hint=error.hint) from error
+
+
+def _needs(request: Request, config: Config | None) -> tuple[str, ...]:
     with _from_config("needs"):
-        config_needs = [parse_amenity(need).value for need in _list(defaults.get("needs"))]
-    needs = [*config_needs, *(parse_amenity(need).value for need in request.needs)]
-    people = (
-        request.people
-        if request.people is not None
-        else _int(defaults.get("people")) or DEFAULT_PEOPLE
-    )
-    if people < 1:
+        from_config = [parse_amenity(need).value for need in (config.needs if config else ())]
+    return _unique([*from_config, *(parse_amenity(need).value for need in request.needs)])
+
+
+def _check_numbers(request: Request, people: int | None) -> None:
+    if people is not None and people < 1:
         raise UsageError("--people must be at least 1")
     if request.radius_km is not None and not (
         math.isfinite(request.radius_km) and request.radius_km > 0
@@ -148,21 +223,11 @@ def meeting(
         raise UsageError("--radius needs at least one --near (the distance from whom?)")
     if request.budget is not None and not request.budget >= 0:  # also refuses NaN
         raise UsageError("--budget must be an amount of at least 0")
-    near_country = country or DEFAULT_COUNTRY
-    return Meeting(
-        city=request.city or _text(defaults.get("city")),
-        country=country,
-        kinds=frozenset(parse_kind(kind) for kind in request.kinds),
-        needs=_unique(needs),
-        prefer=_unique(parse_amenity(wish).value for wish in request.prefer),
-        people=people,
-        start=start,
-        duration=duration,
-        near=tuple(participant(where, places, near_country, note) for where in request.near),
-        radius_km=request.radius_km,
-        budget=request.budget,
-        strict=request.strict,
-    )
+    if request.objective not in OBJECTIVES:
+        raise UsageError(
+            f"--objective {request.objective!r} is not one nomadspot knows",
+            hint="--objective fair (the farthest participant) or total (everyone's distance)",
+        )
 
 
 @contextlib.contextmanager
@@ -179,15 +244,3 @@ def _from_config(key: str) -> Iterator[None]:
 
 def _unique(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
-
-
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-def _int(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _list(value: object) -> list[str]:
-    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []

@@ -333,14 +333,25 @@ def example() -> Catalogue:
 
 
 def load_for_reading(
-    path: Path, note: Callable[[str], None], *, city: str | None = None
+    path: Path,
+    note: Callable[[str], None],
+    *,
+    city: str | None = None,
+    named: str | None = None,
 ) -> Catalogue:
     """For read-only commands: the user's catalogue, or the shipped example (with a note on
     stderr) when the user has none yet; with ``city``, only that city's places (see
-    ``load``). Nothing is written."""
+    ``load``). A catalogue ``named`` explicitly (by ``--catalogue``, the environment...)
+    that does not exist is an error instead: a typo never shows the example places.
+    Nothing is written."""
     catalogue = load(path, city=city)
     if catalogue is not None:
         return catalogue
+    if named is not None:
+        raise CatalogueError(
+            f"no catalogue at {path} (named by {named})",
+            hint="check the path, or create the catalogue there with 'nomadspot init'",
+        )
     note(
         f"note: no catalogue at {path} yet; showing the example catalogue "
         "(run 'nomadspot init' to start your own)"

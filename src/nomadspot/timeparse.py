@@ -270,8 +270,8 @@ def _day_error(text: str, why: str | None = None) -> UsageError:
 
 def _day_of(words: str, today: dt.date) -> dt.date | None:
     """The day ``words`` names (see ``parse_day``), or None when it names none."""
-    if words in _DAYS_FROM_TODAY and _DAYS_FROM_TODAY[words] == 0:
-        return today
+    if words in _DAYS_FROM_TODAY:  # 'demain' is read, then refused as the future
+        return today + dt.timedelta(days=_DAYS_FROM_TODAY[words])
     if words in _YESTERDAY:
         return today - dt.timedelta(days=_YESTERDAY[words])
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", words):

@@ -46,9 +46,9 @@ class State:
     def catalogue_named(self) -> str | None:
         """Who named the catalogue explicitly (``--catalogue`` or the environment), if anyone.
         Only a catalogue nobody named falls back to the example one when it is missing."""
-        if self.catalogue_option:
-            return "--catalogue"
-        return "NOMADSPOT_CATALOGUE" if os.environ.get("NOMADSPOT_CATALOGUE") else None
+        from nomadspot.paths import catalogue_named
+
+        return catalogue_named(self.catalogue_option)
 
     @property
     def catalogue_path(self) -> Path:

@@ -2,6 +2,7 @@
 
 # Without ``from __future__ import annotations``, for Typer: see cli/application.py.
 
+import dataclasses
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -18,11 +19,12 @@ from nomadspot.cli.common import (
 from nomadspot.errors import NoResultError
 
 if TYPE_CHECKING:
-    from nomadspot.ranking import Ranking, Result
+    from nomadspot.ranking import Ranking
 
 NEEDS_PANEL = "What the meeting needs"
 WHEN_PANEL = "When"
 WHERE_PANEL = "Where"
+TABLE_LIMIT = 10  # results a table shows unless --limit or the config's limit says
 
 
 @app.command()
@@ -64,6 +66,16 @@ def find(
             rich_help_panel=WHERE_PANEL,
         ),
     ] = None,
+    objective: Annotated[
+        str,
+        typer.Option(
+            "--objective",
+            help="fair: the farthest participant travels least (default); "
+            "total: everyone's distance added up.",
+            metavar="fair|total",
+            rich_help_panel=WHERE_PANEL,
+        ),
+    ] = "fair",
     kind: Annotated[
         list[str] | None,
         typer.Option(
@@ -152,7 +164,13 @@ def find(
         bool, typer.Option("--strict", help="Drop places where anything asked for is unknown.")
     ] = False,
     limit: Annotated[
-        int | None, typer.Option("--limit", help="Show at most N results.", min=1, metavar="N")
+        int | None,
+        typer.Option(
+            "--limit",
+            help="Show at most N results (a table shows 10 unless the config's limit says).",
+            min=1,
+            metavar="N",
+        ),
     ] = None,
     explain: Annotated[
         bool,
@@ -174,98 +192,58 @@ def find(
     """Rank places for a meeting: where, when, for how many, with what.
 
     Places known to fail a requirement are excluded; places where it is unknown stay,
-    ranked below confirmed ones and marked '?'. Exit 1 when nothing fits, naming the
-    condition that removed the most places.
+    marked '~' when the kind makes it likely (a coworking space's wifi) and '?' otherwise,
+    and rank below confirmed ones. With --near, places far beyond the best are out of the
+    way. Exit 1 when nothing fits, naming the condition that removed the most places.
 
     Example: nomadspot find --near Lyon --near Vienne --meeting-room --people 4 --at "mardi 10h" --for 2h
     """
-    import dataclasses
-
-    from nomadspot import clock, gcpause, planning, ranking
+    from nomadspot import finding, gcpause
     from nomadspot.amounts import parse_amount
+    from nomadspot.output import default_format
 
     run = state(ctx)
-    renderer = run.renderer(format)
-    settings = run.config
-    needs = [
-        name
-        for name, wanted in (
-            ("wifi", wifi),
-            ("power", power),
-            ("meeting_room", meeting_room),
-            ("quiet", quiet),
-        )
-        if wanted
-    ]
-    request = planning.Request(
+    flags = {"wifi": wifi, "power": power, "meeting_room": meeting_room, "quiet": quiet}
+    result = finding.find(
         city=city,
         country=country,
-        near=tuple(near or ()),
+        near=near or (),
         radius_km=radius,
-        kinds=tuple(kind or ()),
-        needs=(*needs, *(need or ())),
-        prefer=tuple(prefer or ()),
+        objective=objective,
+        kinds=kind or (),
+        needs=[*(name for name, wanted in flags.items() if wanted), *(need or ())],
+        prefer=prefer or (),
         people=people,
         at=at,
         duration=duration,
         open_now=open_now,
         budget=None if budget is None else parse_amount(budget, "--budget"),
         strict=strict,
-        defaults={
-            "city": settings.city,
-            "country": settings.country,
-            "people": settings.people,
-            "duration": settings.duration,
-            "needs": list(settings.needs),
-        },
+        catalogue=run.catalogue_option,
+        config=run.config,
+        note=eprint,
     )
-    if request.near:  # a participant may be a place of any city
-        catalogue = run.read_catalogue()
-        meeting = planning.meeting(request, catalogue.places, clock.now(), eprint)
-    else:  # only the places of the meeting's city are read (all without a city)
-        meeting = planning.meeting(request, (), clock.now(), eprint)
-        catalogue = run.read_catalogue(city=meeting.city)
-    weights = (
-        ranking.Weights.from_mapping(settings.weights)
-        if settings.weights
-        else ranking.DEFAULT_WEIGHTS
-    )
-    with gcpause.paused(keep=True):  # thousands of results, no cycles (see gcpause)
-        result = ranking.rank(catalogue.places, meeting, weights, elsewhere=catalogue.elsewhere)
-        if not result.results:
-            raise _nothing_fits(result, catalogue.total)
-        if pick is not None:
-            result = dataclasses.replace(result, results=(_picked(result, pick),))
-        if limit is not None:
-            result = dataclasses.replace(result, results=result.results[:limit])
-        renderer.ranking(result, explain=explain)
-    # The results go before the catalogue (Python would drop the catalogue first, then
-    # free each place along with its result): on 100,000 places, 25 ms instead of 50.
-    del result
+    shown = (format or run.config.format or default_format()).lower()
+    if pick is not None:
+        result = _picked(result, pick)
+    if limit is None and shown == "table":
+        limit = run.config.limit or TABLE_LIMIT
+    if result.results or explain or shown == "json":
+        with gcpause.paused():  # a dict or a row for each result, no cycles (see gcpause)
+            run.renderer(shown).ranking(result.truncated(limit), explain=explain)
+    if not result.results:
+        raise finding.nothing_fits(result)
 
 
-def _picked(result: "Ranking", pick: int) -> "Result":
-    """The result ``--pick`` names; fewer results than that is "nothing matched" (exit 1)."""
-    if pick > len(result.results):
-        count = len(result.results)
+def _picked(result: "Ranking", pick: int) -> "Ranking":
+    """Only the result ``--pick`` names; fewer results than that is "nothing matched"
+    (exit 1), as is no result at all (said by ``nothing_fits``)."""
+    count = len(result.results)
+    if count == 0:
+        return result
+    if pick > count:
         raise NoResultError(
             f"--pick {pick}: only {count} place{'s' if count > 1 else ''} fit this meeting",
             hint=f"pick 1 to {count}" if count > 1 else "leave out --pick",
         )
-    return result.results[pick - 1]
-
-
-def _nothing_fits(result: "Ranking", total: int) -> NoResultError:
-    if total == 0:
-        return NoResultError(
-            "the catalogue has no places yet",
-            hint="add some with 'nomadspot add' or 'nomadspot import'",
-        )
-    obstacle = result.main_obstacle()
-    counts = result.excluded_by_reason()
-    if obstacle is None:
-        return NoResultError("no place fits this meeting")
-    return NoResultError(
-        f"no place fits: {counts[obstacle]} of {total} excluded as '{obstacle}'",
-        hint="relax that condition (--explain shows every reason)",
-    )
+    return dataclasses.replace(result, results=(result.results[pick - 1],))

@@ -8,11 +8,9 @@ import json
 import math
 import re
 from collections.abc import Sequence
-from json.encoder import encode_basestring as _encode_string
 from typing import TYPE_CHECKING, Any
 
 from nomadspot.output import Sink, Week
-from nomadspot.vocabulary import Kind
 
 if TYPE_CHECKING:
     from nomadspot.freshness import StalePlace
@@ -98,129 +96,6 @@ def dumps(data: Any, *, pretty: bool = True) -> str:
     return _UNSAFE_IN_JSON.sub(_escape_unsafe, text) + "\n"
 
 
-class _Encoder:
-    """JSON values written exactly as ``dumps(..., pretty=False)`` writes them, one at a time.
-
-    ``ranking_line`` assembles find's one-line JSON from these: 30,000 results are written
-    in half the time of building their dicts and encoding them, mostly because the texts
-    that results share (kinds, cities, hours, reasons) are encoded once. Each text is made
-    terminal-safe on its own, which is the same as doing it on the whole line: the escapes
-    that json adds are plain ASCII."""
-
-    def __init__(self) -> None:
-        self.texts: dict[str, str] = {}
-        self.lists: dict[tuple[str, ...], str] = {}
-        self.numbers: dict[float, str] = {}
-
-    @staticmethod
-    def text(value: str) -> str:
-        encoded = _encode_string(value)
-        if value.isprintable():  # none to escape: they are all controls or formats
-            return encoded
-        return _UNSAFE_IN_JSON.sub(_escape_unsafe, encoded)
-
-    def shared_text(self, value: str | None) -> str:
-        """``text`` (or null) for values that many results share."""
-        encoded = self.texts.get(value)  # type: ignore[arg-type]
-        if encoded is None:
-            encoded = "null" if value is None else self.text(value)
-            self.texts[value] = encoded  # type: ignore[index]
-        return encoded
-
-    def texts_list(self, values: tuple[str, ...]) -> str:
-        encoded = self.lists.get(values)
-        if encoded is None:
-            encoded = "[" + ", ".join(self.shared_text(value) for value in values) + "]"
-            self.lists[values] = encoded
-        return encoded
-
-    def shared_number(self, value: float | None) -> str:
-        """A score, a distance or a cost: rounded, so the same few values recur."""
-        if type(value) is not float or value == 0:  # 0.0 == -0.0, written apart
-            return self.value(value)
-        encoded = self.numbers.get(value)
-        if encoded is None:
-            encoded = self.numbers[value] = self.value(value)
-        return encoded
-
-    @staticmethod
-    def number(value: float | None) -> str:
-        if type(value) is float and value - value == 0:  # finite
-            return float.__repr__(value)
-        return _Encoder.value(value)
-
-    @staticmethod
-    def value(value: object) -> str:
-        if value is None:
-            return "null"
-        if type(value) is str:
-            return _Encoder.text(value)
-        if type(value) is float:
-            return float.__repr__(value) if math.isfinite(value) else "null"
-        if value is True:
-            return "true"
-        if value is False:
-            return "false"
-        if type(value) is int:
-            return int.__repr__(value)
-        return dumps(value, pretty=False)[:-1]  # anything rarer: json's own way
-
-
-def ranking_line(ranking: Ranking) -> str:
-    """``dumps(ranking_json(ranking), pretty=False)``, byte for byte, written directly.
-
-    The loop is the hot path of ``find`` on a large catalogue: shared values are looked
-    up in the encoder's memos with ``dict.get`` inline, and encoded on a miss. Scores and
-    distances are always floats (never 0 as an int, which a float memo would confuse)."""
-    encode = _Encoder()
-    text, shared, texts = encode.text, encode.shared_text, encode.texts_list
-    number, shared_number, value = encode.number, encode.shared_number, encode.value
-    known_text, known_list, known_number = encode.texts.get, encode.lists.get, encode.numbers.get
-    kinds: dict[Kind, str] = {kind: text(kind.value) for kind in Kind}
-    escape = _encode_string
-    # The opening, each result after ", " (the first one's is taken off), the closing.
-    lines = [f'{{"query": {dumps(_query_json(ranking), pretty=False)[:-1]}, "results": [']
-    for result in ranking.results:
-        place = result.place
-        place_id, name, address = place.id, place.name, place.address
-        city, country, hours = place.city, place.country_or_default, place.opening_hours
-        lat, lon, score, distance = place.lat, place.lon, result.score, result.distance_km
-        matched, unknown, reasons = result.matched, result.unknown, result.reasons
-        opened, cost = result.open, result.cost
-        # Most ids, names and addresses are printable: json's C escape alone is enough.
-        id_text = escape(place_id) if place_id.isprintable() else text(place_id)
-        name_text = escape(name) if name.isprintable() else text(name)
-        if address is None:
-            address_text = "null"
-        else:
-            address_text = escape(address) if address.isprintable() else text(address)
-        lat_text = float.__repr__(lat) if type(lat) is float and lat - lat == 0 else number(lat)
-        lon_text = float.__repr__(lon) if type(lon) is float and lon - lon == 0 else number(lon)
-        distance_text = (
-            "null" if distance is None else known_number(distance) or shared_number(distance)
-        )
-        lines.append(
-            f', {{"rank": {result.rank:d}, "id": {id_text}, "name": {name_text}, '
-            f'"kind": {kinds[place.kind]}, '
-            f'"city": {known_text(city) or shared(city)}, '
-            f'"country": {known_text(country) or shared(country)}, '
-            f'"address": {address_text}, '
-            f'"lat": {lat_text}, "lon": {lon_text}, '
-            f'"score": {known_number(score) or shared_number(score)}, '
-            f'"distance_km": {distance_text}, '
-            f'"open": {"null" if opened is None else "true" if opened is True else value(opened)}, '
-            f'"opening_hours": {known_text(hours) or shared(hours)}, '  # type: ignore[arg-type]
-            f'"cost": {"null" if cost is None else shared_number(cost)}, '
-            f'"matched": {known_list(matched) or texts(matched)}, '
-            f'"unknown": {known_list(unknown) or texts(unknown)}, '
-            f'"reasons": {known_list(reasons) or texts(reasons)}}}'
-        )
-    if len(lines) > 1:
-        lines[1] = lines[1].removeprefix(", ")
-    lines.append(f'], "excluded": {dumps(_excluded_json(ranking), pretty=False)[:-1]}}}\n')
-    return "".join(lines)  # one copy of the 13 MB of 30,000 results
-
-
 def place_json(place: Place) -> dict[str, Any]:
     from nomadspot import codec  # not on find's path
 
@@ -247,12 +122,20 @@ def _query_json(ranking: Ranking) -> dict[str, Any]:
         "end": meeting.end.isoformat() if meeting.end else None,
         "budget": meeting.budget,
         "near": [{"label": p.label, "lat": p.lat, "lon": p.lon} for p in meeting.near],
+        "objective": meeting.objective,
         "strict": meeting.strict,
     }
 
 
 def _excluded_json(ranking: Ranking) -> dict[str, Any]:
-    return {"count": ranking.excluded_count, "by_reason": ranking.excluded_by_reason()}
+    return {
+        "count": ranking.excluded_count,
+        "by_reason": ranking.excluded_by_reason(),
+        "near_misses": [
+            {"id": miss.place.id, "name": miss.place.name, "reason": miss.reason}
+            for miss in ranking.near_misses
+        ],
+    }
 
 
 def _result_json(result: Result) -> dict[str, Any]:
@@ -269,10 +152,13 @@ def _result_json(result: Result) -> dict[str, Any]:
         "lon": place.lon,
         "score": result.score,
         "distance_km": result.distance_km,
+        "distances_km": None if result.distances_km is None else list(result.distances_km),
+        "distance_approx": result.distance_approx,
         "open": result.open,
         "opening_hours": place.opening_hours,
         "cost": result.cost,
         "matched": list(result.matched),
+        "likely": list(result.likely),
         "unknown": list(result.unknown),
         "reasons": list(result.reasons),
     }
@@ -288,7 +174,7 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def _result_row(result: Result) -> list[str]:
+def _result_row(result: Result, *, explain: bool) -> list[str]:
     place = result.place
     values: list[object] = [
         result.rank,
@@ -305,6 +191,8 @@ def _result_row(result: Result) -> list[str]:
         result.matched,
         result.unknown,
     ]
+    if explain:
+        values.append("; ".join(result.reasons))
     return [_cell(value) for value in values]
 
 
@@ -328,10 +216,7 @@ class JsonRenderer:
         self.sink.write(dumps([stale_json(entry) for entry in entries], pretty=self.pretty))
 
     def ranking(self, ranking: Ranking, *, explain: bool) -> None:
-        if self.pretty:
-            self.sink.write(dumps(ranking_json(ranking)))
-        else:
-            self.sink.write(ranking_line(ranking))
+        self.sink.write(dumps(ranking_json(ranking), pretty=self.pretty))
 
 
 class _DelimitedRenderer:
@@ -356,7 +241,8 @@ class _DelimitedRenderer:
         self.places([place])
 
     def ranking(self, ranking: Ranking, *, explain: bool) -> None:
-        self._write(RESULT_COLUMNS, [_result_row(result) for result in ranking.results])
+        header = (*RESULT_COLUMNS, "reasons") if explain else RESULT_COLUMNS
+        self._write(header, [_result_row(r, explain=explain) for r in ranking.results])
 
     def stale(self, entries: Sequence[StalePlace]) -> None:
         self._write(STALE_COLUMNS, [_stale_row(entry) for entry in entries])

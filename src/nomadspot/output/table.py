@@ -5,7 +5,8 @@ never reach the terminal."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
 from rich.console import Console
 from rich.table import Table
@@ -19,9 +20,9 @@ from nomadspot.vocabulary import AMENITY_KEYS
 if TYPE_CHECKING:
     from nomadspot.freshness import StalePlace
     from nomadspot.model import Place
-    from nomadspot.ranking import Ranking
+    from nomadspot.ranking import Ranking, Result
 
-YES, NO, UNKNOWN = "✓", "✗", "?"
+YES, NO, UNKNOWN, LIKELY = "✓", "✗", "?", "~"
 LIST_AMENITIES = ("wifi", "power", "meeting_room", "quiet")
 SHORT_NAMES = {"meeting_room": "room"}
 
@@ -193,55 +194,143 @@ class TableRenderer:
         self.console.print(table)
 
     def ranking(self, ranking: Ranking, *, explain: bool) -> None:
-        needs = ranking.meeting.needs
-        table = Table(box=None, header_style="bold", pad_edge=False)
-        # Short columns never wrap, so on a narrow terminal the name and city take the rest.
-        table.add_column("#", justify="right", no_wrap=True)
-        table.add_column("name", overflow="fold", ratio=3, min_width=12)
-        table.add_column("kind", no_wrap=True)
-        table.add_column("city", overflow="fold", ratio=1)
-        table.add_column("distance", justify="right", no_wrap=True)
-        table.add_column("window", no_wrap=True)
-        if needs:
-            table.add_column("needs", no_wrap=True)
-        table.add_column("score", justify="right", no_wrap=True)
-        for result in ranking.results:
-            place = result.place
-            row: list[Text] = [
-                text(result.rank),
-                text(place.name, "bold"),
-                text(place.kind.value),
-                text(place.city),
-                text("" if result.distance_km is None else f"{result.distance_km:.1f} km"),
-                # "open 08:30–18:00", or "hours unknown" (closed places are excluded)
-                text(result.window, "green" if result.open else "yellow"),
-            ]
-            if needs:
-                marks = Text()
-                for need in needs:
-                    if marks:
-                        marks.append(" ")
-                    marks.append_text(mark(True if need in result.matched else None))
-                    marks.append(" " + SHORT_NAMES.get(need, need))
-                row.append(marks)
-            row.append(text(f"{result.score:.2f}"))
-            table.add_row(*row)
+        columns = _result_columns(ranking)
+        rows = [[column.cell(result) for column in columns] for result in ranking.results]
+        widths = _fit(columns, rows, self.console.width)
+        table = Table(box=None, header_style="bold", pad_edge=False, collapse_padding=True)
+        for column, width in zip(columns, widths, strict=True):
+            if width:
+                table.add_column(
+                    column.header,
+                    justify=column.justify,
+                    no_wrap=True,
+                    overflow="ellipsis",
+                    width=width,
+                )
+        for row in rows:
+            table.add_row(*(cell for cell, width in zip(row, widths, strict=True) if width))
         self.console.print(table)
+        if ranking.cut:
+            self.console.print(Text(f"… {ranking.cut} more (--limit)", style="dim"))
         if explain:
-            # Reasons below the table, one block a place: inside it they would squeeze
-            # the name column.
-            for result in ranking.results:
-                heading = Text(f"\n{result.rank}. ")
-                heading.append_text(text(result.place.name, "bold"))
-                heading.append(f"  {result.score:.2f}", style="dim")
-                self.console.print(heading)
-                for reason in result.reasons:
-                    self.console.print(text(f"   · {reason}"))
-        if explain and ranking.excluded_count:
+            self._explain(ranking)
+
+    def _explain(self, ranking: Ranking) -> None:
+        """Reasons below the table, one block a place (inside it they would squeeze the
+        name column), then what was excluded and the near misses."""
+        for result in ranking.results:
+            heading = Text(f"\n{result.rank}. ")
+            heading.append_text(text(result.place.name, "bold"))
+            heading.append(f"  {result.score:.2f}", style="dim")
+            self.console.print(heading)
+            for reason in result.reasons:
+                self.console.print(text(f"   · {reason}"))
+        if ranking.excluded_count:
             self.console.print()
             self.console.print(Text(f"excluded: {ranking.excluded_count}", style="bold"))
             for reason, count in ranking.excluded_by_reason().items():
                 self.console.print(text(f"  {count:>4}  {reason}"))
+        if ranking.near_misses:
+            self.console.print()
+            self.console.print(Text("near misses (one condition failed):", style="bold"))
+            for miss in ranking.near_misses:
+                line = text(f"  {miss.place.name}", "bold")
+                line.append_text(text(f" ({miss.place.city}): {miss.reason}"))
+                self.console.print(line)
+
+
+@dataclass(frozen=True, slots=True)
+class _Column:
+    header: str
+    cell: Callable[[Result], Text]
+    min_width: int
+    justify: Literal["left", "right"] = "left"
+    flexible: bool = False
+    """Shortened (with …) down to ``min_width`` when the table is too wide."""
+    drop_first: int = 0
+    """On a narrow terminal, columns with the highest number go first (0: never)."""
+
+
+def _needs_cell(need: str) -> Callable[[Result], Text]:
+    def cell(result: Result) -> Text:
+        if need in result.matched:
+            return Text(YES, style="green")
+        return Text(LIKELY if need in result.likely else UNKNOWN, style="yellow")
+
+    return cell
+
+
+def _distance(result: Result) -> Text:
+    if result.distance_km is None:
+        return text("?")
+    return text(f"{'~' if result.distance_approx else ''}{result.distance_km:.1f} km")
+
+
+def _hours(result: Result) -> Text:
+    window = result.window.removeprefix("open ")
+    return text("?" if result.open is None else window, "green" if result.open else "yellow")
+
+
+def _cost(result: Result) -> Text:
+    if result.cost is None:
+        return text("?")
+    currency = (result.place.price.currency if result.place.price else None) or "EUR"
+    return text(f"{result.cost:g} {currency}")
+
+
+def _result_columns(ranking: Ranking) -> list[_Column]:
+    """The columns this meeting needs: where, when and what only when asked about."""
+    meeting = ranking.meeting
+    columns = [
+        _Column("#", lambda r: text(r.rank), 2, "right"),
+        _Column("name", lambda r: text(r.place.name, "bold"), 12, flexible=True),
+        _Column("kind", lambda r: text(r.place.kind.value.replace("_", " ")), 9, drop_first=3),
+    ]
+    if not meeting.city:
+        city = _Column("city", lambda r: text(r.place.city), 8, flexible=True, drop_first=2)
+        columns.append(city)
+    if meeting.near:
+        columns.append(_Column("distance", _distance, 8, "right"))
+    if meeting.start is not None:
+        columns.append(_Column("open", _hours, 11, drop_first=1))
+    for need in meeting.needs:
+        short = SHORT_NAMES.get(need, need)
+        columns.append(_Column(short, _needs_cell(need), len(short)))
+    if meeting.budget is not None:
+        columns.append(_Column("cost", _cost, 7, "right"))
+    columns.append(_Column("score", lambda r: text(f"{r.score:.2f}"), 5, "right"))
+    return columns
+
+
+def _fit(columns: list[_Column], rows: list[list[Text]], width: int) -> list[int]:
+    """Each column's width (0: left out) so that the table fits ``width``: the flexible
+    columns (name, city) shrink to their minimum first, the longest first; then columns
+    are left out, the least useful first. Never a column narrower than its minimum."""
+    natural = (
+        [
+            max([len(column.header), *(cell.cell_len for cell in cells)])
+            for column, cells in zip(columns, zip(*rows, strict=True), strict=True)
+        ]
+        if rows
+        else [len(column.header) for column in columns]
+    )
+    widths = list(natural)
+
+    def too_wide() -> int:
+        shown = [w for w in widths if w]
+        return sum(shown) + len(shown) - 1 - width
+
+    while too_wide() > 0:
+        shrinkable = [i for i, c in enumerate(columns) if c.flexible and widths[i] > c.min_width]
+        if shrinkable:
+            widest = max(shrinkable, key=lambda i: widths[i])
+            widths[widest] -= 1
+            continue
+        droppable = [i for i, c in enumerate(columns) if c.drop_first and widths[i]]
+        if not droppable:
+            break
+        widths[max(droppable, key=lambda i: columns[i].drop_first)] = 0
+    return widths
 
 
 def _price_rows(place: Place) -> list[tuple[str, str]]:
