@@ -1180,13 +1180,15 @@ def test_zsh_completion_shows_data_as_typed_without_markup_or_escapes(
         id="evil-link",
         name="[bold]Bold[/bold] \x1b]8;;https://evil.example\x1b\\link\x1b]8;;\x1b\\",
         kind=Kind.CAFE,
-        city="Lyon",
+        city="Lyon\x1b]8;;https://evil.example\x1b\\",
     )
     store.save(catalogue_path, store.Catalogue((place,), {}, catalogue_path))
     offered = complete("nomadspot show evil")
     assert "evil-link" in offered
     assert "\x1b" not in offered and "\x9d" not in offered
     assert "[bold]Bold[/bold]" in offered
+    cities = complete("nomadspot find --city Ly")
+    assert "Lyon" in cities and "\x1b" not in cities
 
 
 def test_no_color_writes_no_style_on_a_real_terminal(

@@ -200,3 +200,8 @@ def test_completion_reads_the_catalogue_given_by_the_global_option(
     run("--catalogue", str(other), "add", "Hôtel de la Gare", "--kind", "hotel", "--city", "Givors")
     offered = complete(f"nomadspot --catalogue {other} show h")
     assert "hotel-de-la-gare-givors" in offered
+
+
+def test_a_closed_stderr_never_sends_messages_to_stdout(catalogue_path: Path) -> None:
+    result = run_shell(f"{sys.executable} -m nomadspot show nothing-here --format json 2>&-")
+    assert result.returncode == 1 and result.stdout == ""

@@ -7,9 +7,6 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from nomadspot import gcpause
-from nomadspot.errors import OutputError
-
 if TYPE_CHECKING:
     import typer
 
@@ -24,6 +21,9 @@ def main() -> None:
     from nomadspot.cli import process
 
     process.install()  # first: Ctrl-C is 'Aborted.' and 130 from here on
+    from nomadspot import gcpause
+    from nomadspot.errors import OutputError
+
     stdout = process.guard_stdout()
     with gcpause.paused(keep=True):
         from nomadspot.cli.application import app_for

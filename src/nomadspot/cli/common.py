@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from dataclasses import dataclass, field
@@ -20,7 +21,10 @@ def eprint(message: str) -> None:
     """A message for the person (stderr), never data. Control characters are escaped."""
     from nomadspot.output.sanitize import neutralise_stream
 
-    print(neutralise_stream(message), file=sys.stderr)
+    if sys.stderr is None:  # started with stderr closed: print(file=None) would use stdout
+        return
+    with contextlib.suppress(OSError):  # a message that cannot be shown is no new error
+        print(neutralise_stream(message), file=sys.stderr)
 
 
 # Commands that create the catalogue when it is missing, and ``config``, which says so.
@@ -135,11 +139,13 @@ def _completion_catalogue(ctx: typer.Context) -> Catalogue | None:
 
 
 def complete_ref(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    from nomadspot.output.sanitize import neutralise
+
     catalogue = _completion_catalogue(ctx)
     if catalogue is None:
         return []
     return [
-        (place.id, completion_help(f"{place.name}, {place.city}"))
+        (neutralise(place.id), completion_help(f"{place.name}, {place.city}"))
         for place in catalogue.places
         if place.id.startswith(incomplete)
     ]
@@ -159,13 +165,15 @@ def completion_help(text: str) -> str:
 
 
 def complete_city(ctx: typer.Context, incomplete: str) -> list[str]:
+    from nomadspot.output.sanitize import neutralise
     from nomadspot.text import fold
 
     catalogue = _completion_catalogue(ctx)
     if catalogue is None:
         return []
     key = fold(incomplete)
-    return sorted({place.city for place in catalogue.places if fold(place.city).startswith(key)})
+    cities = {place.city for place in catalogue.places if fold(place.city).startswith(key)}
+    return sorted(neutralise(city) for city in cities)
 
 
 def complete_kind(incomplete: str) -> list[str]:

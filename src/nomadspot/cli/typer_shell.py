@@ -90,7 +90,14 @@ def hoist_global_options(args: Sequence[str], commands: Iterable[str]) -> list[s
     given after the command moves before it (up to a ``--``)."""
     args = list(args)
     names = set(commands)
-    position = next((i for i, arg in enumerate(args) if arg in names), None)
+    position, index = None, 0
+    while index < len(args) and position is None:
+        if args[index] in GLOBAL_OPTIONS_WITH_VALUE:
+            index += 2  # its value, whatever it is, is not the command
+        elif args[index] in names:
+            position = index
+        else:
+            index += 1
     if position is None:
         return args
     before, after, moved = args[:position], args[position:], []
