@@ -3,6 +3,8 @@ the floor (a bare Typer app that prints one line), alternating, in one run.
 
     python benchmarks/bench.py                 # sizes 100, 1000, 10000, 100000
     python benchmarks/bench.py --quick         # sizes 100, 1000; fewer rounds
+    python benchmarks/bench.py --install-weight  # pip install . in a new venv: its size,
+                                                 # and the first find --near on it
 
 Catalogues are generated (several cities, kinds, amenities, and real opening_hours
 values drawn as often as OpenStreetMap uses them) into a temp folder; nomadspot's bytecode
@@ -24,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,8 +79,16 @@ GOALS = {  # (label, size): max ratio to the floor
     ("find", 100000): 4.0,
     ("add", 10000): 2.0,
 }
+# ``nomadspot --help`` against the bare Typer app's ``--help`` (its own floor, same run).
+HELP_GOAL = 1.2
 FIND_MEMORY_GOAL_MB = 200
+# After a hand edit of one place: at most this times the same command's warm time.
+EDITED_GOALS = {10000: 1.3, 100000: 2.0}
+EDITED_ADD_MEMORY_GOAL_MB = 300
 IMPORT_GOAL_S = 15.0
+FIRST_NEAR = "find --near (fresh cache)"
+FIRST_NEAR_GOAL_S = 1.0  # the first town look-up: no index to build, on any machine
+INSTALL_GOAL_MB = 80  # the venv of 'pip install .'
 
 
 def real_hours(rng: random.Random, count: int = 2000) -> list[str]:
@@ -133,6 +144,24 @@ def generate_catalogue(size: int, path: Path, rng: random.Random, hours: list[st
             )
         )
     store.save(path, store.Catalogue(tuple(places)))
+
+
+class HandEdit:
+    """Before each run, change one place's name in the file as a person's editor would
+    (a new place each time, so that no cache has seen the result)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.count = 0
+
+    def __call__(self) -> None:
+        self.count += 1
+        text = self.path.read_text(encoding="utf-8")
+        old = f'\nname = "Lieu {self.count}"\n'
+        if old not in text:
+            raise SystemExit(f"hand edit: no place 'Lieu {self.count}' in {self.path}")
+        new = f'\nname = "Lieu {self.count} (edited)"\n'
+        self.path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def generate_overpass(count: int, path: Path, rng: random.Random, hours: list[str]) -> None:
@@ -229,6 +258,59 @@ def measure(case: Case, base_env: dict[str, str], runner: Runner) -> None:
     case.peaks_mb.append(int(str(outcome["peak_kib"])) / 1024)  # KiB on Linux
 
 
+def edited_cases(
+    size: int,
+    catalogue: Path,
+    find_case: Case,
+    add_case: Case,
+    base_env: dict[str, str],
+    counter: Iterator[int],
+) -> list[Case]:
+    """``find`` and ``add`` each on a copy of the catalogue (warmed) edited by hand before
+    every run."""
+    cases = []
+    for warm_case in (find_case, add_case):
+        copy = catalogue.with_name(f"{catalogue.stem}-{warm_case.label}-edited.toml")
+        shutil.copyfile(catalogue, copy)
+        env = {"NOMADSPOT_CATALOGUE": str(copy)}
+        subprocess.run(
+            [*warm_case.argv[:3], "list", "--format", "ids"],
+            env={**base_env, **env},
+            capture_output=True,
+            check=True,
+        )
+        case = Case(f"{warm_case.label} after a hand edit", size, list(warm_case.argv), env)
+        edit = HandEdit(copy)
+        if warm_case is add_case:
+
+            def before(case: Case = case, edit: HandEdit = edit) -> None:
+                edit()
+                case.argv[4] = f"Bench {next(counter)}"
+
+            case.before = before
+        else:
+            case.before = edit
+        cases.append(case)
+    return cases
+
+
+def edited_verdict(case: Case, cases: list[Case]) -> str:
+    """The goal of a command after a hand edit: a ratio to the same command warm."""
+    goal = EDITED_GOALS.get(case.size)
+    if goal is None or not case.label.endswith(" after a hand edit"):
+        return ""
+    warm_label = case.label.removesuffix(" after a hand edit")
+    warm = next(c for c in cases if c.label == warm_label and c.size == case.size)
+    ratio = statistics.median(case.times) / statistics.median(warm.times)
+    verdict = f"{ratio:.2f}x warm <= {goal}: {'ok' if ratio <= goal else 'MISSED'}"
+    if case.label.startswith("add") and case.size == 100000:
+        peak = max(case.peaks_mb)
+        verdict += f"; {peak:.0f} MB < {EDITED_ADD_MEMORY_GOAL_MB}: " + (
+            "ok" if peak < EDITED_ADD_MEMORY_GOAL_MB else "MISSED"
+        )
+    return verdict
+
+
 def compile_bytecode(env: dict[str, str]) -> None:
     """Write nomadspot's .pyc files, as 'pip install' does, so that a run measures what an
     installed user gets, even where PYTHONDONTWRITEBYTECODE is set (an editable install
@@ -248,7 +330,15 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="sizes 100 and 1000, 5 rounds")
     parser.add_argument("--output", type=Path, default=HERE / "results" / "latest.json")
     parser.add_argument("--keep", action="store_true", help="keep the temp folder of catalogues")
+    parser.add_argument(
+        "--install-weight",
+        action="store_true",
+        help="only measure the venv of 'pip install .' and a first find --near on it",
+    )
     args = parser.parse_args()
+    if args.install_weight:
+        install_weight()
+        return
     if args.quick:
         args.sizes, args.rounds, args.import_count, args.import_rounds = [100, 1000], 5, 5000, 1
 
@@ -274,7 +364,11 @@ def main() -> None:
     bare.write_text(BARE_APP)
     nomadspot = [python, "-m", "nomadspot"]
 
-    cases = [Case("floor (bare Typer)", 0, [python, str(bare)])]
+    cases = [
+        Case("floor (bare Typer)", 0, [python, str(bare)]),
+        Case("floor --help (bare Typer)", 0, [python, str(bare), "--help"]),
+        Case("--help", 0, [*nomadspot, "--help"]),
+    ]
     counter = iter(range(10**9))
     for size in args.sizes:
         catalogue = workdir / f"catalogue-{size}.toml"
@@ -320,6 +414,18 @@ def main() -> None:
         ]
         add_case = cases[-1]
         add_case.before = lambda case=add_case: case.argv.__setitem__(4, f"Bench {next(counter)}")
+        cases += edited_cases(size, catalogue, cases[-3], add_case, base_env, counter)
+
+    first_near = Case(
+        FIRST_NEAR,
+        args.sizes[0],
+        [*nomadspot, "find", "--near", "Vienne", "--format", "json"],
+        {"NOMADSPOT_CATALOGUE": str(workdir / f"catalogue-{args.sizes[0]}.toml")},
+    )
+    first_near.before = lambda case=first_near: case.env.__setitem__(
+        "NOMADSPOT_CACHE_DIR", tempfile.mkdtemp(prefix="fresh-cache-", dir=workdir)
+    )
+    cases.append(first_near)
 
     for _ in range(args.rounds):  # alternate: every case once per round
         for case in cases:
@@ -342,6 +448,7 @@ def main() -> None:
             measure(cases[0], base_env, runner)
 
     floor = statistics.median(cases[0].times)
+    help_floor = statistics.median(cases[1].times)
     rows = []
     for case in [*cases, *([import_case] if import_case else [])]:
         median = statistics.median(case.times)
@@ -350,10 +457,20 @@ def main() -> None:
         verdict = ""
         if goal is not None:
             verdict = f"<= {goal}: {'ok' if ratio <= goal else 'MISSED'}"
+        if case.label == "--help":
+            help_ratio = median / help_floor
+            verdict = f"{help_ratio:.2f} of the bare --help <= {HELP_GOAL}: " + (
+                "ok" if help_ratio <= HELP_GOAL else "MISSED"
+            )
         if case.label == "find" and case.size == 100000:
             peak = max(case.peaks_mb)
             verdict += f"; {peak:.0f} MB < {FIND_MEMORY_GOAL_MB}: " + (
                 "ok" if peak < FIND_MEMORY_GOAL_MB else "MISSED"
+            )
+        verdict += edited_verdict(case, cases)
+        if case.label == FIRST_NEAR:
+            verdict = f"< {FIRST_NEAR_GOAL_S:g} s: " + (
+                "ok" if median < FIRST_NEAR_GOAL_S else "MISSED"
             )
         if case.label == "import":
             verdict = f"< {IMPORT_GOAL_S:g} s: {'ok' if median < IMPORT_GOAL_S else 'MISSED'}"
@@ -381,6 +498,48 @@ def main() -> None:
         )
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps({"floor_s": floor, "rows": rows}, indent=2))
+
+
+def install_weight() -> None:
+    """``pip install .`` into a new venv (from the package index, as a user does): the
+    venv's size, and the time of the first ``find --near Vienne`` with a fresh HOME and
+    cache (the town data must need no build step)."""
+    workdir = Path(tempfile.mkdtemp(prefix="nomadspot-install-"))
+    atexit.register(shutil.rmtree, workdir, ignore_errors=True)
+    venv = workdir / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run(
+        [str(venv / "bin" / "pip"), "install", "-q", str(HERE.parent)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    size_mb = sum(entry.lstat().st_blocks * 512 for entry in venv.rglob("*")) / 2**20  # du -sm
+    times = []
+    for round_number in range(5):
+        home = workdir / f"home-{round_number}"
+        home.mkdir()
+        env = {
+            key: value for key, value in os.environ.items() if not key.startswith("NOMADSPOT_")
+        }
+        env.update({"HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache"), "NO_COLOR": "1"})
+        started = time.perf_counter()
+        subprocess.run(
+            [str(venv / "bin" / "nomadspot"), "find", "--near", "Vienne"],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        times.append(time.perf_counter() - started)
+    first = statistics.median(times)
+    print("| measure | value | goal |")
+    print("|---|---:|---|")
+    verdict = "ok" if size_mb <= INSTALL_GOAL_MB else "MISSED"
+    print(f"| venv of pip install . | {size_mb:.0f} MB | <= {INSTALL_GOAL_MB} MB: {verdict} |")
+    verdict = "ok" if first < FIRST_NEAR_GOAL_S else "MISSED"
+    print(
+        f"| first find --near Vienne, fresh HOME and cache (median of 5) | "
+        f"{first * 1000:.0f} ms | < {FIRST_NEAR_GOAL_S:g} s: {verdict} |"
+    )
 
 
 if __name__ == "__main__":

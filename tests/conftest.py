@@ -9,20 +9,24 @@ from typer.testing import CliRunner
 
 from nomadspot.cli import app
 
-FIXED_NOW = "2026-11-23T09:00"  # a Monday
+FIXED_NOW = "2026-11-23T09:00+01:00"  # a Monday, Paris time (an instant: #13.6)
 
 
 @pytest.fixture(scope="session")
 def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One cache folder for the whole run, so the gazetteer index is built once."""
+    """One cache folder for the whole run (the parsed-catalogue caches of every test)."""
     return tmp_path_factory.mktemp("cache")
 
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, shared_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The catalogue path, in a temp folder; nothing of the user's is read or written."""
-    catalogue = tmp_path / "data" / "catalogue.toml"
-    monkeypatch.setenv("NOMADSPOT_CATALOGUE", str(catalogue))
+    """The catalogue path, in a temp folder; nothing of the user's is read or written. It
+    is the default path (the user's data folder, here a temp one), not one named by
+    NOMADSPOT_CATALOGUE: only a default path that is missing falls back to the example
+    catalogue, as for a new user."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.delenv("NOMADSPOT_CATALOGUE", raising=False)
+    catalogue = tmp_path / "data" / "nomadspot" / "catalogue.toml"
     monkeypatch.setenv("NOMADSPOT_CONFIG", str(tmp_path / "config" / "config.toml"))
     monkeypatch.setenv("NOMADSPOT_CACHE_DIR", str(shared_cache))
     monkeypatch.setenv("NOMADSPOT_NOW", FIXED_NOW)

@@ -2,8 +2,11 @@
 
 Used by test_reliability as ``python tests/crash_driver.py ARGS...`` with:
 
-- ``NOMADSPOT_TEST_KILL_AT=N``: kill at point N (0: never, just count);
-- ``NOMADSPOT_TEST_SIGNAL=KILL|INT``: the signal (default KILL; INT is a Ctrl-C);
+- ``NOMADSPOT_TEST_KILL_AT=N``: kill at point N (0: never, just count), or at the point
+  named ``NOMADSPOT_TEST_AT_POINT`` (``before replace #1``: its first "before replace");
+- ``NOMADSPOT_TEST_SIGNAL=KILL|INT|EDIT``: the signal (default KILL; INT is a Ctrl-C);
+  EDIT sends none but appends a line to ``NOMADSPOT_TEST_EDIT_FILE``, as a person's editor
+  saving the catalogue at that moment would;
 - ``NOMADSPOT_TEST_TRACE=FILE``: where to write the points reached, one per line, as they
   are reached (so the file names the point a killed run died at).
 
@@ -21,7 +24,12 @@ import sys
 import tempfile
 
 KILL_AT = int(os.environ.get("NOMADSPOT_TEST_KILL_AT", "0"))
-SIGNAL = getattr(signal, "SIG" + os.environ.get("NOMADSPOT_TEST_SIGNAL", "KILL"))
+SIGNAL_NAME = os.environ.get("NOMADSPOT_TEST_SIGNAL", "KILL")
+EDIT_FILE = os.environ.get("NOMADSPOT_TEST_EDIT_FILE", "")
+AT_POINT = os.environ.get("NOMADSPOT_TEST_AT_POINT", "")
+# A process started with SIGINT ignored (``pytest ... &`` from a script) passes that on,
+# and Python then installs no KeyboardInterrupt handler: a Ctrl-C would do nothing.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 TRACE = os.environ.get("NOMADSPOT_TEST_TRACE")
 points: list[str] = []
 catalogue_fds: set[int] = set()
@@ -30,10 +38,16 @@ _trace = open(TRACE, "w", encoding="utf-8", buffering=1) if TRACE else None  # n
 
 def point(label: str) -> None:
     points.append(label)
+    named = f"{label} #{points.count(label)}"
     if _trace is not None:
-        _trace.write(f"{label} #{points.count(label)}\n")  # line-buffered: written at once
-    if len(points) == KILL_AT:
-        os.kill(os.getpid(), SIGNAL)
+        _trace.write(f"{named}\n")  # line-buffered: written at once
+    if len(points) != KILL_AT and named != AT_POINT:
+        return
+    if SIGNAL_NAME == "EDIT":
+        with open(EDIT_FILE, "a", encoding="utf-8") as stream:  # noqa: PTH123
+            stream.write("# saved by hand while nomadspot was writing\n")
+    else:
+        os.kill(os.getpid(), getattr(signal, "SIG" + SIGNAL_NAME))
 
 
 def _instrument(name: str) -> None:

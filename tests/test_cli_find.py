@@ -158,7 +158,7 @@ def test_help_names_every_flag_of_the_spec(cli: Cli) -> None:
         "--format",
     ):
         assert flag in text, flag
-    assert "Example: nomadspot find" in text
+    assert "Examples: nomadspot find" in text
 
 
 # --- the JSON output -----------------------------------------------------------------------
@@ -528,7 +528,7 @@ _FIELDS_OF = {
         ("2026-11-25 10:00", "2026-11-25T10:00:00"),
         ("2026-11-25T10:00", "2026-11-25T10:00:00"),
         ("2026-11-25T10:00:00", "2026-11-25T10:00:00"),
-        ("2026-11-25T10:00:00+01:00", "2026-11-25T10:00:00"),
+        ("2026-11-25T10:00:00+01:00", "2026-11-25T10:00:00+01:00"),  # an instant
         ("10:00", "2026-11-23T10:00:00"),
         ("10h", "2026-11-23T10:00:00"),
         ("10h30", "2026-11-23T10:30:00"),
@@ -549,8 +549,10 @@ def test_at_takes_every_documented_form(
 ) -> None:
     write(catalogue_path, spot("anywhere"))  # unknown hours: kept at any time
     query = find_json(cli, "--at", when)["query"]
-    assert query["start"] == start
-    assert query["end"] == f"{start[:11]}{int(start[11:13]) + 1:02d}{start[13:]}"
+    end = f"{start[:11]}{int(start[11:13]) + 1:02d}{start[13:]}"
+    if when == "now":  # an instant: NOMADSPOT_NOW's offset
+        start, end = f"{start}+01:00", f"{end}+01:00"
+    assert (query["start"], query["end"]) == (start, end)
 
 
 @pytest.mark.parametrize(
@@ -582,8 +584,8 @@ def test_open_now_is_at_now(cli: Cli, catalogue_path: Path) -> None:
         spot("late", "Late", opening_hours="Mo-Fr 11:00-18:00"),
     )
     now = find_json(cli, "--open-now")
-    assert now["query"]["start"] == "2026-11-23T09:00:00"
-    assert now["query"]["end"] == "2026-11-23T10:00:00"
+    assert now["query"]["start"] == "2026-11-23T09:00:00+01:00"  # an instant
+    assert now["query"]["end"] == "2026-11-23T10:00:00+01:00"
     assert [result["id"] for result in now["results"]] == ["early"]
     assert now == find_json(cli, "--at", "now")
     error = cli("find", "--open-now", "--at", "10h", code=2)
@@ -1120,7 +1122,7 @@ def test_config_country_and_format(cli: Cli, catalogue_path: Path) -> None:
         ('[defaults]\nneeds = ["teleporter"]\n', "[defaults] needs"),
         ('[defaults]\ncountry = "France"\n', "[defaults] country"),
         ("[weights]\nbogus = 1\n", "'bogus' is not a weight"),
-        ("[weights]\nrating = -1\n", "rating must be a number from 0 to 1000"),
+        ("[weights]\nrating = -1\n", "[weights] rating must be a number from 0 to 1000"),
         ("[defaults]\npeople = 0\n", "people must be a whole number"),
     ],
 )

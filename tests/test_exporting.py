@@ -76,7 +76,9 @@ def without_visits(place: Place) -> Place:
 def test_geojson_is_an_rfc7946_feature_collection() -> None:
     data = json.loads(export_text([PEPINIERE, NOWHERE, WEST], "geojson"))
     assert data["type"] == "FeatureCollection"
-    assert set(data) == {"type", "features"}
+    # a foreign member (RFC 7946, 6.1): PEPINIERE came from OpenStreetMap
+    assert set(data) == {"type", "attribution", "features"}
+    assert data["attribution"] == "© OpenStreetMap contributors, ODbL 1.0"
     first, second, third = data["features"]
     assert first["type"] == "Feature" and first["id"] == "pepiniere-vienne"
     assert first["geometry"] == {"type": "Point", "coordinates": [4.8748, 45.5257]}  # lon, lat

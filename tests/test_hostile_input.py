@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import io
 import json
+import math
 import os
 import re
 import shlex
@@ -1012,6 +1013,12 @@ mode = os.environ.get("FAKE_EDITOR_MODE", "seats")
 text = open(draft, encoding="utf-8").read()
 if mode == "seats":
     text = text.replace('city = "Lyon"', 'city = "Lyon"\\nseats = 12')
+elif mode == "rename":
+    text = text.replace('name = "A"', 'name = "B"')
+elif mode == "type only":
+    text = text.replace("x_flag = true", "x_flag = 1")
+elif mode == "untouched":
+    pass
 elif mode == "fail":
     sys.exit(1)
 elif mode == "killed":
@@ -1103,3 +1110,131 @@ def test_visual_wins_over_editor(
     monkeypatch.setenv("EDITOR", "/no/such/editor")
     cli("edit", "a-lyon")
     assert read_places(catalogue_path)[0].seats == 12
+
+
+# --- messages, TSV, invisible characters, completion, NO_COLOR (issue 13.9) ------------------
+
+FORGED = "Evil\nhint: run 'rm -rf ~' to fix\nError"
+
+
+def test_a_newline_in_a_name_cannot_forge_a_hint_line(cli: Cli, catalogue_path: Path) -> None:
+    """The closest-names hint quotes the name: it stays one escaped line."""
+    cli("add", FORGED, "--kind", "cafe", "--city", "Lyon", "--id", "evil")
+    result = cli("show", "evel", code=1)
+    lines = result.stderr.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["Error", "hint"], result.stderr
+    assert "Evil\\x0ahint: run" in lines[1]
+
+
+def test_an_error_message_is_one_line_whatever_it_quotes(cli: Cli, catalogue_path: Path) -> None:
+    result = cli("find", "--near", "Nowhere\nhint: forged", code=2)
+    lines = [line for line in result.stderr.splitlines() if not line.startswith("note: ")]
+    assert [line.split(":")[0] for line in lines] in (["Error"], ["Error", "hint"]), lines
+    assert "hint: forged" in lines[0]  # quoted inside the error line, escaped
+
+
+@pytest.mark.parametrize("args", [("list",), ("find",), ("list", "--format", "tsv")])
+def test_tsv_never_starts_a_cell_with_a_formula(
+    cli: Cli, catalogue_path: Path, args: tuple[str, ...]
+) -> None:
+    """TSV is the default in a pipe: a spreadsheet opening it must run no formula."""
+    formula_catalogue(catalogue_path)
+    lines = cli(*args, "--format", "tsv").stdout.splitlines()
+    if args[0] == "list":
+        assert "\t-45.5\t" in lines[1]
+    assert len(lines) == len(FORMULAS) + 1
+    for line in lines[1:]:
+        for cell in line.split("\t"):
+            assert cell[:1] not in ("=", "+", "@"), line
+            if cell.startswith("-"):
+                float(cell)  # -45.5 is a number; "-2+3" must have been quoted
+    assert "\t'=HYPERLINK(" in "\n".join(lines)
+
+
+INVISIBLE = ["\u200b", "\u200d", "\u200e", "\u2067", "\u2028", "\ufeff", "\u061c"]
+
+
+def test_invisible_characters_show_escaped_in_tables(
+    catalogue_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    places = [
+        Place(id=f"z-{n}", name=f"Zero{char}Width {n}", kind=Kind.CAFE, city="Lyon")
+        for n, char in enumerate(INVISIBLE)
+    ]
+    store.save(catalogue_path, store.Catalogue(tuple(places), {}, catalogue_path))
+    for args in (("list", "--format", "table"), ("show", "z-0"), ("find", "--format", "table")):
+        code, out, _ = on_terminal(monkeypatch, *args)
+        assert code == 0
+        assert not any(char in out for char in INVISIBLE), args
+    code, out, _ = on_terminal(monkeypatch, "list", "--format", "table")
+    for char in INVISIBLE:
+        assert f"Zero\\u{ord(char):04x}Width" in out
+
+
+def test_zsh_completion_shows_data_as_typed_without_markup_or_escapes(
+    catalogue_path: Path,
+) -> None:
+    from .test_subprocess import complete
+
+    place = Place(
+        id="evil-link",
+        name="[bold]Bold[/bold] \x1b]8;;https://evil.example\x1b\\link\x1b]8;;\x1b\\",
+        kind=Kind.CAFE,
+        city="Lyon",
+    )
+    store.save(catalogue_path, store.Catalogue((place,), {}, catalogue_path))
+    offered = complete("nomadspot show evil")
+    assert "evil-link" in offered
+    assert "\x1b" not in offered and "\x9d" not in offered
+    assert "[bold]Bold[/bold]" in offered
+
+
+def test_no_color_writes_no_style_on_a_real_terminal(
+    catalogue_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hostile_catalogue(catalogue_path)
+    monkeypatch.setenv("NO_COLOR", "1")
+    for args in (("list",), ("show", "evil-2"), ("find", "--city", "Vienne"), ("--help",)):
+        code, seen = run_in_pty(*args)
+        assert code in (0, 1), seen
+        assert "\x1b" not in seen, (args, seen[:300])
+
+
+# --- $EDITOR: changes as the file shows them (issue 13.11) -----------------------------------
+
+
+def catalogue_with_unknown_keys(path: Path) -> None:
+    """One place whose unknown keys hold a NaN and a boolean, as a hand edit may leave."""
+    place = Place(
+        id="a-lyon",
+        name="A",
+        kind=Kind.CAFE,
+        city="Lyon",
+        extra={"x_score": float("nan"), "x_flag": True},
+    )
+    store.save(path, store.Catalogue((place,), {}, path))
+
+
+def test_a_nan_in_an_unknown_key_does_not_block_editing(
+    cli: Cli, catalogue_path: Path, editor: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    catalogue_with_unknown_keys(catalogue_path)
+    monkeypatch.setenv("FAKE_EDITOR_MODE", "rename")
+    result = cli("edit", "a-lyon")
+    assert "Updated a-lyon" in result.stderr
+    (place,) = read_places(catalogue_path)
+    assert place.name == "B" and math.isnan(place.extra["x_score"])
+    monkeypatch.setenv("FAKE_EDITOR_MODE", "untouched")
+    assert cli("edit", "a-lyon").stderr == "No change.\n"
+
+
+def test_a_change_of_type_only_is_a_change(
+    cli: Cli, catalogue_path: Path, editor: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``true`` to ``1`` is equal in Python (True == 1) but not in the file."""
+    catalogue_with_unknown_keys(catalogue_path)
+    monkeypatch.setenv("FAKE_EDITOR_MODE", "type only")
+    result = cli("edit", "a-lyon")
+    assert "Updated a-lyon" in result.stderr
+    value = read_places(catalogue_path)[0].extra["x_flag"]
+    assert value == 1 and not isinstance(value, bool)

@@ -298,10 +298,10 @@ def test_sun_times_with_the_zone_from_any_source(
     """The zone comes from the tz database's zone.tab when the country has one zone, else
     from the gazetteer's index when it is built, else from the library's own look-up:
     the same sun times whichever answers."""
-    from nomadspot import gazetteer
+    from nomadspot import gazetteer, zones
 
     if source != "zone.tab":
-        monkeypatch.setattr(hours, "_country_zones", dict)
+        monkeypatch.setattr(zones, "country_zones", dict)
     if source == "gazetteer":
         gazetteer.ensure_index()
     else:

@@ -204,8 +204,15 @@ class CrashRun:
         self.points: set[str] = set()
 
     def run(
-        self, op: Op, kill_at: int = 0, delay: float | None = None, signal_name: str = "KILL"
+        self,
+        op: Op,
+        kill_at: int = 0,
+        delay: float | None = None,
+        signal_name: str = "KILL",
+        sigint_ignored: bool = False,
     ) -> None:
+        """``sigint_ignored``: started as ``cmd &`` from a script starts it, with SIGINT
+        ignored (the crash driver must still be able to interrupt itself)."""
         env = {
             **os.environ,
             "NOMADSPOT_TEST_KILL_AT": str(kill_at),
@@ -213,6 +220,7 @@ class CrashRun:
             "NOMADSPOT_LOCK_TIMEOUT": "3",
             "NOMADSPOT_TEST_SIGNAL": signal_name,
         }
+        ignore = (lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if sigint_ignored else None
         interrupted = {"KILL": -signal.SIGKILL, "INT": 130}[signal_name]
         command = (
             [sys.executable, str(DRIVER), *op.args]
@@ -223,6 +231,7 @@ class CrashRun:
         process = subprocess.Popen(
             command,
             env=env,
+            preexec_fn=ignore,  # noqa: PLW1509 - the test's own subprocess, no threads
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -293,14 +302,11 @@ def crash_ops(count: int, ids: list[str], start: int = 0) -> list[Op]:
 
 
 def assert_temp_files_are_harmless_and_cleaned(run: CrashRun, op: Op) -> None:
-    """Temp files left by killed writes: ignored by every command, removed by a later
-    write once old (here: made an hour old)."""
+    """Temp files left by killed writes: ignored by every command, removed by the next
+    write, however young (it holds the lock: no other write is under way)."""
     folder = run.path.parent
     left = leftovers(folder)
     assert all(name.startswith(".catalogue.toml.") and name.endswith(".tmp") for name in left)
-    an_hour_ago = time.time() - 3600
-    for name in left:
-        os.utime(folder / name, (an_hour_ago, an_hour_ago))
     run.run(op)
     assert leftovers(folder) == []
 
@@ -376,12 +382,13 @@ def test_sigkill_after_random_delays_loses_nothing(catalogue_path: Path, tmp_pat
     )
 
 
+@pytest.mark.parametrize("sigint", ["default", "ignored"])
 @pytest.mark.parametrize(
     "every",
     [pytest.param(7, id="some points"), pytest.param(1, id="every point", marks=pytest.mark.slow)],
 )
 def test_ctrl_c_during_a_write_leaves_no_temp_file(
-    catalogue_path: Path, tmp_path: Path, every: int
+    catalogue_path: Path, tmp_path: Path, every: int, sigint: str
 ) -> None:
     """An interrupt (SIGINT) is not a kill: the write cleans up after itself, exit 130.
     Only an interrupt inside ``mkstemp`` itself, after it made the file and before it
@@ -391,7 +398,7 @@ def test_ctrl_c_during_a_write_leaves_no_temp_file(
     ops = iter(crash_ops(100, [p.id for p in run.state]))
     points = count_points(run, next(ops))
     for kill_at in range(2, points + 1, every):
-        run.run(next(ops), kill_at=kill_at, signal_name="INT")
+        run.run(next(ops), kill_at=kill_at, signal_name="INT", sigint_ignored=sigint == "ignored")
         left = leftovers(catalogue_path.parent)
         if run.last_point().startswith("after mkstemp"):
             for name in left:
@@ -417,32 +424,38 @@ def test_a_bak_that_already_is_the_current_file_leaves_no_staging_link(
     assert backup.read_bytes() == before
 
 
-def test_stale_temp_files_are_removed_and_fresh_ones_kept(cli: Cli, catalogue_path: Path) -> None:
-    cli("add", "A", "--kind", "cafe", "--city", "Lyon")
+def test_temp_files_of_killed_writes_are_removed_by_the_next_write(
+    catalogue_path: Path, tmp_path: Path
+) -> None:
+    """#13.10: a write killed half way leaves its temp copy; the next write removes it at
+    once (not ten minutes later), and only the catalogue's own temp files."""
+    write_catalogue(catalogue_path, make_places(50))
     folder = catalogue_path.parent
-    old = [folder / ".catalogue.toml.k1ll3d.tmp", folder / ".catalogue.toml.bak.4242.tmp"]
-    fresh = folder / ".catalogue.toml.w0rk1n.tmp"
     unrelated = [folder / ".other.toml.abc.tmp", folder / "notes.tmp"]
-    for path in [*old, fresh, *unrelated]:
-        path.write_text("half a catalog")
-    an_hour_ago = time.time() - 3600
-    for path in [*old, *unrelated]:
-        os.utime(path, (an_hour_ago, an_hour_ago))
-    cli("list", "--format", "ids")  # reading never deletes
-    assert all(path.exists() for path in old)
-    cli("visit", "a-lyon")
-    assert not any(path.exists() for path in old)
-    assert fresh.exists() and all(path.exists() for path in unrelated)
+    for path in unrelated:
+        path.write_text("not ours")
+    run = CrashRun(catalogue_path, tmp_path / "trace")
+    ops = iter(crash_ops(50, [p.id for p in run.state]))
+    count_points(run, next(ops))
+    half = run.trace.read_text().splitlines().index("half written #1") + 1
+    run.run(next(ops), kill_at=half)
+    assert run.last_point() == "half written #1"
+    assert [name for name in leftovers(folder) if name.endswith(".tmp")]
+    nomadspot("list", "--format", "ids")  # reading never deletes
+    assert [name for name in leftovers(folder) if name.endswith(".tmp")]
+    run.run(next(ops))
+    assert sorted(leftovers(folder)) == sorted(path.name for path in unrelated)
 
 
 def test_stale_cache_temp_files_are_removed(cli: Cli, catalogue_path: Path) -> None:
     from nomadspot import cache
 
     cli("add", "A", "--kind", "cafe", "--city", "Lyon")
-    folder = cache._entry_path(catalogue_path).parent
+    folder = cache.folder()
+    assert folder is not None
     old, fresh = folder / ".k1ll3d.tmp", folder / ".w0rk1n.tmp"
     for path in (old, fresh):
-        path.write_bytes(b"half a pickle")
+        path.write_bytes(b"half an entry")
     os.utime(old, (time.time() - 3600, time.time() - 3600))
     cli("visit", "a-lyon")
     assert not old.exists() and fresh.exists()
@@ -517,6 +530,8 @@ def test_readers_do_not_need_the_lock(catalogue_path: Path) -> None:
 
 
 def test_odd_lock_timeouts_never_hang(monkeypatch: pytest.MonkeyPatch) -> None:
+    from nomadspot import safefile
+
     for value, expected in (
         ("nan", store.DEFAULT_LOCK_TIMEOUT),
         ("soon", store.DEFAULT_LOCK_TIMEOUT),
@@ -524,7 +539,7 @@ def test_odd_lock_timeouts_never_hang(monkeypatch: pytest.MonkeyPatch) -> None:
         ("-1", -1),
     ):
         monkeypatch.setenv("NOMADSPOT_LOCK_TIMEOUT", value)
-        assert store._lock_timeout() == expected
+        assert safefile._lock_timeout() == expected
 
 
 def test_a_negative_lock_timeout_gives_up_at_once(catalogue_path: Path) -> None:
@@ -800,24 +815,14 @@ def test_an_unreadable_catalogue_is_exit_3_naming_it(
     cli: Cli, catalogue_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cli("add", "A", "--kind", "cafe", "--city", "Lyon")
-    real_read, real_open = Path.read_bytes, Path.open
+    real_open = os.open
 
-    def refused(self: Path, *args: Any, **kwargs: Any) -> Any:
-        raise os_error(errno.EACCES)
+    def refused(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if Path(path) == catalogue_path:
+            raise os_error(errno.EACCES)
+        return real_open(path, *args, **kwargs)
 
-    # Whether the file is read whole or hashed in chunks (the cache has its places).
-    monkeypatch.setattr(
-        Path,
-        "read_bytes",
-        lambda self: refused(self) if self == catalogue_path else real_read(self),
-    )
-    monkeypatch.setattr(
-        Path,
-        "open",
-        lambda self, *args, **kwargs: (
-            refused(self) if self == catalogue_path else real_open(self, *args, **kwargs)
-        ),
-    )
+    monkeypatch.setattr(os, "open", refused)
     for args in (("list", "--format", "json"), ("visit", "a-lyon")):
         result = cli(*args, code=3)
         assert f"cannot read {catalogue_path}" in result.stderr
@@ -831,3 +836,144 @@ def test_a_full_cache_folder_never_fails_a_command(
     (catalogue_path.parent / "no-cache").write_text("a file, not a folder")
     cli("add", "A", "--kind", "cafe", "--city", "Lyon")
     assert cli("list", "--format", "ids").stdout == "a-lyon\n"
+
+
+# --- links, hand edits, wrong paths, modes (#13) ---------------------------------------------
+
+
+def test_a_symlinked_catalogue_stays_a_link_and_its_file_gets_the_change(
+    catalogue_path: Path, tmp_path: Path
+) -> None:
+    """#13.1: the link stays; the file it points to is replaced, with its .bak beside it."""
+    dotfiles = tmp_path / "dotfiles"
+    dotfiles.mkdir()
+    real = dotfiles / "nomadspot.toml"
+    write_catalogue(real, make_places(3))
+    catalogue_path.parent.mkdir(parents=True, exist_ok=True)
+    catalogue_path.symlink_to(real)
+    assert nomadspot("add", "Linked", "--kind", "cafe", "--city", "Lyon").returncode == 0
+    assert catalogue_path.is_symlink() and catalogue_path.resolve() == real
+    assert [place.id for place in read_places(real)][-1] == "linked-lyon"
+    assert store.backup_path(real).exists() and not store.backup_path(catalogue_path).exists()
+    assert leftovers(dotfiles, "nomadspot.toml") == []
+
+
+def test_a_hard_linked_catalogue_is_refused_and_left_as_it_is(
+    catalogue_path: Path, tmp_path: Path
+) -> None:
+    """#13.1: replacing the file would cut the other link off it; refused, exit 3."""
+    write_catalogue(catalogue_path, make_places(3))
+    other = tmp_path / "in-git" / "catalogue.toml"
+    other.parent.mkdir()
+    os.link(catalogue_path, other)
+    before = catalogue_path.read_bytes()
+    result = nomadspot("add", "Linked", "--kind", "cafe", "--city", "Lyon")
+    assert result.returncode == 3
+    assert "1 other hard link" in result.stderr and "ln -s" in result.stderr
+    assert catalogue_path.read_bytes() == before and catalogue_path.samefile(other)
+    assert nomadspot("list", "--format", "ids").returncode == 0  # reading is fine
+
+
+def test_a_hand_edit_saved_while_a_write_runs_is_not_overwritten(
+    catalogue_path: Path, tmp_path: Path
+) -> None:
+    """#13.2: a person's editor saves the file after the command read it and before its
+    replace: the command writes nothing and exits 3 saying so."""
+    write_catalogue(catalogue_path, make_places(20))
+    # The last points before the replace: writing the temp file, keeping the .bak.
+    for point in ("half written #1", "before link #1", "before replace #1"):
+        store.backup_path(catalogue_path).unlink(missing_ok=True)  # else no link is made
+        before = catalogue_path.read_bytes()
+        env = {
+            **os.environ,
+            "NOMADSPOT_TEST_AT_POINT": point,
+            "NOMADSPOT_TEST_SIGNAL": "EDIT",
+            "NOMADSPOT_TEST_EDIT_FILE": str(catalogue_path),
+        }
+        result = subprocess.run(
+            [sys.executable, str(DRIVER), "add", "Pendant", "--kind", "cafe", "--city", "Lyon"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 3, (point, result.stderr)
+        assert "changed while nomadspot was writing it" in result.stderr
+        edited = before + b"# saved by hand while nomadspot was writing\n"
+        assert catalogue_path.read_bytes() == edited
+        assert leftovers(catalogue_path.parent) in ([], ["catalogue.toml.bak"])
+
+
+def test_export_onto_the_catalogue_in_use_is_refused(catalogue_path: Path, tmp_path: Path) -> None:
+    """#13.3: exit 2, the catalogue untouched, whichever name it is given by."""
+    write_catalogue(catalogue_path, make_places(3))
+    alias = tmp_path / "alias.toml"
+    alias.symlink_to(catalogue_path)
+    before = catalogue_path.read_bytes()
+    for output in (
+        catalogue_path,
+        alias,
+        catalogue_path.parent / ".." / catalogue_path.parent.name / "catalogue.toml",
+    ):
+        result = nomadspot("export", "--format", "toml", "--output", str(output))
+        assert result.returncode == 2, result.stderr
+        assert "is the catalogue in use" in result.stderr
+        assert catalogue_path.read_bytes() == before
+    assert not store.backup_path(catalogue_path).exists()
+
+
+def _umask(mask: int) -> Callable[[], None]:
+    return lambda: (os.umask(mask), None)[1]
+
+
+@pytest.mark.parametrize(("mask", "mode"), [(0o002, 0o664), (0o022, 0o644), (0o077, 0o600)])
+def test_new_catalogues_and_exports_follow_the_umask(
+    catalogue_path: Path, tmp_path: Path, mask: int, mode: int
+) -> None:
+    """#13.10: a team folder works (they were 0600 whatever the umask)."""
+    env = {**os.environ}
+    for args in (("init", "--examples"), ("export", "--output", str(tmp_path / "out.geojson"))):
+        subprocess.run(
+            [sys.executable, "-m", "nomadspot", *args],
+            env=env,
+            preexec_fn=_umask(mask),
+            capture_output=True,
+            check=True,
+        )
+    assert stat_mode(catalogue_path) == mode
+    assert stat_mode(tmp_path / "out.geojson") == mode
+    catalogue_path.chmod(0o640)  # and a write keeps the mode a file has
+    assert nomadspot("add", "A", "--kind", "cafe", "--city", "Lyon").returncode == 0
+    assert stat_mode(catalogue_path) == 0o640
+
+
+def stat_mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+@pytest.mark.parametrize("given_by", ["flag", "environment"])
+@pytest.mark.parametrize("what", ["fifo", "device", "folder"])
+def test_a_path_that_is_not_a_regular_file_is_exit_3_at_once(
+    catalogue_path: Path, tmp_path: Path, given_by: str, what: str
+) -> None:
+    """#13.10: nothing waits on it (a FIFO hung forever holding the lock), no lock file is
+    made beside it, and a folder is exit 3 by flag as by environment."""
+    path = {"fifo": tmp_path / "pipe.toml", "device": Path("/dev/zero"), "folder": tmp_path}[what]
+    if what == "fifo":
+        os.mkfifo(path)
+    for args in (("list", "--format", "ids"), ("add", "A", "--kind", "cafe", "--city", "Lyon")):
+        command = [sys.executable, "-m", "nomadspot"]
+        env = {**os.environ}
+        if given_by == "flag":
+            command += ["--catalogue", str(path)]
+        else:
+            env["NOMADSPOT_CATALOGUE"] = str(path)
+        result = subprocess.run(
+            [*command, *args], env=env, capture_output=True, text=True, timeout=20, check=False
+        )
+        assert result.returncode == 3, result.stderr
+        assert (
+            result.stderr.startswith(f"Error: {path} is a")
+            and "not a catalogue file" in result.stderr
+        )
+        assert not store.lock_path(path).exists()

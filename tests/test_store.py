@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
-import math
 import multiprocessing
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -47,6 +44,15 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def entry_of(path: Path) -> Path:
+    """The cache entry of a catalogue file."""
+    from nomadspot import cache
+
+    folder = cache.folder()
+    assert folder is not None
+    return cache.entry_path(path, folder)
 
 
 def add_place(path: Path, place: Place) -> None:
@@ -309,13 +315,12 @@ def test_the_cache_never_serves_a_stale_catalogue(tmp_path: Path) -> None:
 
 
 def test_a_corrupt_cache_entry_is_ignored(tmp_path: Path) -> None:
-    from nomadspot import cache
 
     path = tmp_path / "catalogue.toml"
     add_place(path, Place(id="a", name="A", kind=Kind.CAFE, city="Lyon"))
-    entry = cache._entry_path(path)
+    entry = entry_of(path)
     assert entry.exists()
-    entry.write_bytes(b"not a pickle")
+    entry.write_bytes(b"not an entry")
     assert store.load(path).ids() == {"a"}  # type: ignore[union-attr]
 
 
@@ -335,30 +340,14 @@ def _one_place(path: Path, name: str) -> None:
     store.save(path, store.Catalogue((place,), {}, path))
 
 
-def test_an_old_unchanged_file_is_not_even_read(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path = tmp_path / "catalogue.toml"
-    _one_place(path, "Aaaa")
-    old = path.stat().st_mtime - 60
-    os.utime(path, (old, old))  # last modified a minute ago: not racy
-    assert store.load(path).places[0].name == "Aaaa"  # hashed once, then vouched for
-
-    def no_reading(_: Path) -> bytes:
-        raise AssertionError("the file was read although its stat vouched for it")
-
-    monkeypatch.setattr(store, "read_bytes", no_reading)
-    assert store.load(path).places[0].name == "Aaaa"
-
-
 def test_same_size_mtime_and_inode_with_new_content_is_reloaded(tmp_path: Path) -> None:
     """Same size, same mtime, same inode: the content changed, and the load sees it."""
     path = tmp_path / "catalogue.toml"
     _one_place(path, "Aaaa")
     old = path.stat().st_mtime_ns - 60 * 10**9
     os.utime(path, ns=(old, old))
-    assert store.load(path).places[0].name == "Aaaa"
-    assert store.load(path).places[0].name == "Aaaa"  # now trusted by its stat
+    assert store.load(path).places[0].name == "Aaaa"  # type: ignore[union-attr]
+    assert store.load(path).places[0].name == "Aaaa"  # type: ignore[union-attr]
     before = path.stat()
     with path.open("r+b") as stream:  # rewrite in place, same length
         data = stream.read().replace(b"Aaaa", b"Bbbb")
@@ -410,7 +399,7 @@ def test_a_city_s_places_in_catalogue_order_and_the_others_counted(
     path = tmp_path / "catalogue.toml"
     places = _towns(path)
     if cached == "cold":
-        cache._entry_path(path).unlink()
+        entry_of(path).unlink()
     elif cached == "disabled":
         monkeypatch.setenv(cache.DISABLE_ENV, "1")
     for asked, expected in [
@@ -451,11 +440,10 @@ def test_a_city_s_catalogue_is_never_saved_or_changed(tmp_path: Path) -> None:
 
 
 def test_a_truncated_entry_falls_back_to_the_file(tmp_path: Path) -> None:
-    from nomadspot import cache
 
     path = tmp_path / "catalogue.toml"
     _towns(path)
-    entry = cache._entry_path(path)
+    entry = entry_of(path)
     entry.write_bytes(entry.read_bytes()[:-20])
     lyon = store.load(path, city="Lyon")
     assert lyon is not None and [place.id for place in lyon.places] == ["p0", "p3", "p6"]
@@ -469,238 +457,166 @@ def test_the_example_for_one_city(tmp_path: Path) -> None:
     assert paris.total == len(store.example().places)
 
 
-def _fields(place: Place) -> list[tuple[str, type, object]]:
-    values = [(name, getattr(place, name)) for name in (f.name for f in dataclasses.fields(place))]
-    return [(name, type(value), value) for name, value in values]
+# --- after a hand edit, only the changed places are parsed again (#17.3) -------------------
 
 
-@settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(places=catalogues())
-def test_the_cache_gives_back_every_field_with_its_type(
-    tmp_path: Path, places: list[Place]
-) -> None:
-    """Entries keep only the fields that are not defaults; the others must read back as
-    the very defaults, and a place read from the cache must store and read again."""
-    from nomadspot import cache
-
-    path = tmp_path / "catalogue.toml"
-    explicit = [dataclasses.replace(place, tags=(), visits=(), notes=None) for place in places]
-    for round_trip in (places, explicit):
-        cache.put(path, "digest", tuple(round_trip), {}, {})
-        cached = cache.get(path, "digest")
-        assert cached is not None
-        assert [_fields(place) for place in cached.places] == [_fields(p) for p in round_trip]
-        cache.put(path, "again", cached.places, {}, {})
-        again = cache.get(path, "again")
-        assert again is not None and again.places == tuple(round_trip)
-        changed = [dataclasses.replace(place, seats=7) for place in again.places]
-        assert all(place.seats == 7 for place in changed)
-
-
-def test_the_cache_shares_equal_values_and_only_those(tmp_path: Path) -> None:
-    """Equal texts, flags and prices are written once and shared by the places read
-    back; values that are equal but not the same (1 and True, 0.0 and -0.0, another
-    order of keys) stay apart."""
-    from nomadspot import cache
-    from nomadspot.model import Price
-
-    def cafe(number: int, **fields: object) -> Place:
-        return Place(id=f"c{number}", name="Café", kind=Kind.CAFE, city="Lyon", **fields)  # type: ignore[arg-type]
-
+def _numbered(path: Path, count: int = 30) -> list[Place]:
     places = [
-        cafe(0, amenities={"wifi": True, "power": False}, price=Price(hour=0.0)),
-        cafe(1, amenities={"wifi": True, "power": False}, price=Price(hour=0.0)),
-        cafe(2, amenities={"power": False, "wifi": True}, price=Price(hour=-0.0)),
-        cafe(3, amenities={"wifi": 1, "power": False}, price=Price(hour=0)),  # type: ignore[dict-item]
+        Place(id=f"p{number}", name=f"Lieu {number}", kind=Kind.CAFE, city="Lyon")
+        for number in range(count)
     ]
-    path = tmp_path / "catalogue.toml"
-    cache.put(path, "digest", tuple(places), {}, {})
-    cached = cache.get(path, "digest", city="Lyon")
-    assert cached is not None
-    first, second, other_order, other_types = cached.places
-    assert second.amenities is first.amenities and second.price is first.price
-    assert second.city is first.city and second.name is first.name
-    assert list(other_order.amenities) == ["power", "wifi"]
-    assert other_order.price is not None and math.copysign(1, other_order.price.hour) == -1  # type: ignore[arg-type]
-    assert type(other_types.amenities["wifi"]) is int
-    assert other_types.price is not None and type(other_types.price.hour) is int
-    assert [_fields(place) for place in cached.places] == [_fields(place) for place in places]
+    store.save(path, store.Catalogue(tuple(places), {}, path))
+    return places
 
 
-def test_after_a_write_the_file_is_hashed_not_read_whole(
+def _parsed(path: Path) -> store.Catalogue | CatalogueError:
+    """What a fresh process without a cache makes of the file."""
+    try:
+        return store.parse(store.read_text(path) or "", path)
+    except CatalogueError as error:
+        return error
+
+
+def _parses_of(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[store.Catalogue, list[str]]:
+    from nomadspot import blocks
+
+    texts: list[str] = []
+    real = blocks.parse_toml
+
+    def counting(text: str) -> dict[str, object]:
+        texts.append(text)
+        return real(text)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(blocks, "parse_toml", counting)
+        loaded = store.load(path)
+    assert loaded is not None
+    return loaded, texts
+
+
+def test_after_a_hand_edit_only_the_changed_place_is_parsed_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A write whose timestamp tick is not over does not vouch for the file's stat: the
-    next load hashes the file in chunks, and reads it whole only when the cache does not
-    have those bytes."""
-    from nomadspot import cache
-
-    monkeypatch.setattr(cache, "tick_ns", lambda mtime_ns: 3600 * 10**9)
     path = tmp_path / "catalogue.toml"
-    store.lock_path(path).touch()
-    places = _towns(path)
-    assert cache.trusted_digest(path, path.stat()) is None
-    real_read = Path.read_bytes
-    whole_reads: list[Path] = []
-
-    def read_bytes(self: Path) -> bytes:
-        whole_reads.append(self)
-        return real_read(self)
-
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
-    loaded = store.load(path)
-    assert loaded is not None and loaded.places == tuple(places)
-    assert path not in whole_reads
-    cache._entry_path(path).unlink()  # the cache lost it: read whole and parsed
-    assert store.load(path).places == tuple(places)  # type: ignore[union-attr]
-    assert path in whole_reads
-
-
-def test_the_shared_fields_are_fields() -> None:
-    from nomadspot import cache
-
-    for cls, names in cache._SHAREABLE.items():
-        assert set(names) <= set(cache._FIELDS[cls]), cls
-
-
-# --- a writer vouches for its own write once its timestamp tick is over ----------------
-
-
-def _written(path: Path, name: str = "Aaaa") -> str:
-    """Write one place as ``save`` does, without settling; return the digest written."""
-    from nomadspot import cache
-
-    place = Place(id="p", name=name, kind=Kind.CAFE, city="Lyon")
-    text, _ = store.serialise(store.Catalogue((place,), {}, path))
-    data = text.encode()
-    path.write_bytes(data)
-    store.lock_path(path).touch()
-    return cache.digest(data)
-
-
-def _age(path: Path, seconds: float, *, whole: bool = False) -> None:
-    """Set the file's mtime ``seconds`` in the past (on a whole second with ``whole``)."""
-    when = path.stat().st_mtime_ns - int(seconds * 10**9)
-    if whole:
-        when -= when % 10**9
-    os.utime(path, ns=(when, when))
-
-
-def test_settle_vouches_for_a_write_whose_tick_is_over(tmp_path: Path) -> None:
-    from nomadspot import cache
-
-    path = tmp_path / "catalogue.toml"
-    data_digest = _written(path)
-    _age(path, 0.2)
-    store.settle(path, data_digest)
-    assert cache.trusted_digest(path, path.stat()) == data_digest
+    _numbered(path)
+    _, texts = _parses_of(path, monkeypatch)
+    assert texts == []  # as written: the write's own entry
+    path.write_text(path.read_text().replace('"Lieu 7"', '"Lieu sept"'))
+    loaded, texts = _parses_of(path, monkeypatch)
+    assert [text.strip().splitlines()[:2] for text in texts] == [
+        ["version = 1"],
+        ["[[place]]", 'id = "p7"'],
+    ]
+    assert loaded.places == _parsed(path).places  # type: ignore[union-attr]
+    assert loaded.places[7].name == "Lieu sept"
+    assert _parses_of(path, monkeypatch)[1] == []  # and now cached as it is
 
 
 @pytest.mark.parametrize(
-    ("seconds", "whole", "window", "vouched"),
+    ("old", "new"),
     [
-        (-10.0, False, None, False),  # modified in the future of the lock file's clock
-        (0.2, False, None, True),  # fine timestamps: past the 50 ms margin
-        (3.0, False, ("FINE_TICK_NS", 60 * 10**9), False),  # within a (wider) fine tick
-        (3.0, True, None, True),  # whole seconds (FAT, HFS+): past RACY_SECONDS
-        (3.0, True, ("RACY_SECONDS", 60), False),  # whole seconds, within the window
+        pytest.param('name = "Lieu 7"', 'name = "Lieu 7', id="toml syntax"),
+        pytest.param('name = "Lieu 7"', "name = 7", id="wrong type"),
+        pytest.param('name = "Lieu 7"', "seats = -1", id="missing name, bad seats"),
+        pytest.param('id = "p7"', 'id = "p3"', id="duplicate id"),
+        pytest.param('id = "p7"', 'id = "p3"\nkind = "spaceship"', id="duplicate id, bad kind"),
+        pytest.param("version = 1", "version = 99", id="newer version"),
+        pytest.param("version = 1", "", id="no version"),
     ],
 )
-def test_settle_waits_for_the_tick_of_the_file_system(
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    seconds: float,
-    whole: bool,
-    window: tuple[str, int] | None,
-    vouched: bool,
+def test_problems_after_a_hand_edit_are_reported_as_from_the_whole_file(
+    tmp_path: Path, old: str, new: str
 ) -> None:
-    """The mtimes are far from the window's edges, so that a slow machine cannot move
-    them across; a window is widened rather than a write made to wait for it."""
-    from nomadspot import cache
-
-    if window is not None:
-        monkeypatch.setattr(cache, *window)
+    """Line and column, place ids and positions, every problem: as a fresh process
+    without a cache would report them."""
     path = tmp_path / "catalogue.toml"
-    data_digest = _written(path)
-    _age(path, seconds, whole=whole)
-    store.settle(path, data_digest)
-    trusted = cache.trusted_digest(path, path.stat())
-    assert trusted == (data_digest if vouched else None)
+    _numbered(path)
+    store.load(path)
+    path.write_text(path.read_text().replace(old, new, 1))
+    expected = _parsed(path)
+    assert isinstance(expected, CatalogueError)
+    with pytest.raises(CatalogueError) as raised:
+        store.load(path)
+    assert (raised.value.message, raised.value.hint) == (expected.message, expected.hint)
 
 
-def test_settle_reads_the_file_back(tmp_path: Path) -> None:
-    """Another program changed the file behind the lock, within the write's tick (same
-    stat but for the content): nothing is vouched for, and the next load reads the change."""
-    from nomadspot import cache
-
-    path = tmp_path / "catalogue.toml"
-    data_digest = _written(path, "Aaaa")
-    _written(path, "Bbbb")
-    _age(path, 0.2)
-    store.settle(path, data_digest)
-    assert cache.trusted_digest(path, path.stat()) is None
-    assert store.load(path).places[0].name == "Bbbb"  # type: ignore[union-attr]
-
-
-def test_settle_without_a_lock_file_or_a_cache_does_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    "edit",
+    [
+        pytest.param(
+            lambda text: text.replace(
+                'name = "Lieu 7"', 'name = "Lieu 7"\nnotes = """\n[[place]]\n"""'
+            ),
+            id="a [[place]] line inside a string",
+        ),
+        pytest.param(
+            lambda text: text.replace('[[place]]\nid = "p7"', '[[place]]  # seven\nid = "p7"'),
+            id="a commented [[place]] line",
+        ),
+        pytest.param(lambda text: text + '\n[owner]\nname = "me"\n', id="a table after the places"),
+        pytest.param(lambda text: "\ufeff" + text, id="a byte order mark"),
+        pytest.param(lambda text: text.replace("\n", "\r\n"), id="CRLF"),
+        pytest.param(
+            lambda text: text.replace(
+                '[[place]]\nid = "p7"',
+                '[[place]]\n[place.amenities]\nwifi = true\n[[place]]\nid = "p7"',
+            ),
+            id="an empty place",
+        ),
+    ],
+)
+def test_hand_edits_that_blocks_cannot_stand_for_read_as_the_whole_file(
+    tmp_path: Path, edit: object
 ) -> None:
-    from nomadspot import cache
-
     path = tmp_path / "catalogue.toml"
-    data_digest = _written(path)
-    _age(path, 0.2)
-    store.lock_path(path).unlink()
-    store.settle(path, data_digest)  # the lock file is never created by settling
-    assert not store.lock_path(path).exists()
-    assert cache.trusted_digest(path, path.stat()) is None
-    store.lock_path(path).touch()
-    monkeypatch.setenv(cache.DISABLE_ENV, "1")
-    store.settle(path, data_digest)
-    monkeypatch.delenv(cache.DISABLE_ENV)
-    assert cache.trusted_digest(path, path.stat()) is None
+    _numbered(path)
+    store.load(path)
+    path.write_bytes(edit(path.read_text()).encode())  # type: ignore[operator]
+    expected = _parsed(path)
+    if isinstance(expected, CatalogueError):
+        with pytest.raises(CatalogueError) as raised:
+            store.load(path)
+        assert raised.value.message == expected.message
+    else:
+        loaded = store.load(path)
+        assert loaded is not None and loaded.places == expected.places
+        assert loaded.extra == expected.extra
 
 
-def test_a_read_after_a_settled_write_does_not_hash_the_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Through ``update``, as ``add`` writes: a write that takes longer than its tick (the
-    cache of a large catalogue) is trusted by the next read, which reads nothing."""
-    from nomadspot import cache
-
-    real_put = cache.put
-
-    def slow_put(*args: object, **kwargs: object) -> None:
-        real_put(*args, **kwargs)  # type: ignore[arg-type]
-        time.sleep(0.2)
-
-    monkeypatch.setattr(cache, "put", slow_put)
+def test_a_write_keeps_the_text_of_the_places_it_does_not_change(tmp_path: Path) -> None:
     path = tmp_path / "catalogue.toml"
-    add_place(path, Place(id="a", name="A", kind=Kind.CAFE, city="Lyon"))
+    _numbered(path, 3)
+    text = path.read_text().replace('name = "Lieu 1"', 'name = "Lieu 1" # the good one')
+    path.write_text(text)
+    add_place(path, Place(id="new", name="New", kind=Kind.CAFE, city="Lyon"))
+    assert 'name = "Lieu 1" # the good one\n' in path.read_text()
+    assert path.read_text().startswith(text.rstrip("\n"))
+    assert _parsed(path).places[-1].id == "new"  # type: ignore[union-attr]
 
-    def no_hashing(_: Path) -> str:
-        raise AssertionError("the file was hashed although its writer vouched for it")
 
-    monkeypatch.setattr(store, "_digest_of_file", no_hashing)
-    loaded = store.load(path)
-    assert loaded is not None and [place.id for place in loaded.places] == ["a"]
-
-
-def test_a_stat_file_of_the_previous_format_is_not_trusted(tmp_path: Path) -> None:
-    """Format 1 stored the time of the hashing, not the racy window: never read as one."""
-    import pickle
-
-    from nomadspot import cache
-
+def test_a_crlf_catalogue_stays_crlf(tmp_path: Path) -> None:
     path = tmp_path / "catalogue.toml"
-    data_digest = _written(path)
-    _age(path, 60)
-    status = path.stat()
-    old = (data_digest, cache._signature(status), status.st_mtime_ns + 10**12)
-    cache._entry_path(path).with_suffix(".stat").parent.mkdir(parents=True, exist_ok=True)
-    cache._entry_path(path).with_suffix(".stat").write_bytes(pickle.dumps(old))
-    assert cache.trusted_digest(path, status) is None
-    cache.vouch(path, status, data_digest, cache.racy_from(time.time_ns()))
-    assert cache.trusted_digest(path, status) == data_digest
+    _numbered(path, 3)
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    add_place(
+        path, Place(id="new", name="New", kind=Kind.CAFE, city="Lyon", amenities={"wifi": True})
+    )
+    data = path.read_bytes()
+    assert data.count(b"\n") == data.count(b"\r\n") > 10
+    assert [place.id for place in _parsed(path).places] == ["p0", "p1", "p2", "new"]  # type: ignore[union-attr]
+
+
+def test_the_hint_names_the_real_backup_only_when_there_is_one(tmp_path: Path) -> None:
+    """#13.3: the hint named ``catalogue.toml.bak`` whatever the file and whether or not
+    it existed."""
+    path = tmp_path / "mine.toml"
+    path.write_text("version = 1\n[[place]\n")
+    with pytest.raises(CatalogueError) as raised:
+        store.load(path)
+    assert ".bak" not in str(raised.value.hint)
+    _numbered(path, 1)
+    add_place(path, Place(id="new", name="New", kind=Kind.CAFE, city="Lyon"))
+    path.write_text("version = 1\n[[place]\n")
+    with pytest.raises(CatalogueError) as raised:
+        store.load(path)
+    assert f"the previous version is in {tmp_path / 'mine.toml.bak'}" in str(raised.value.hint)

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+
+from nomadspot import store
+
+from .reliability_support import make_places, read_places, write_catalogue
 
 
 def run(
@@ -61,16 +67,90 @@ def test_piped_output_is_tsv_without_escape_sequences(catalogue_path: Path) -> N
     assert "Le Café" in table.stdout
 
 
-def test_a_closed_pipe_ends_quietly(catalogue_path: Path) -> None:
-    for number in range(30):
-        run("add", f"Café {number}", "--kind", "cafe", "--city", "Lyon") if number < 3 else None
+@pytest.fixture
+def big_catalogue(catalogue_path: Path) -> Path:
+    """3,000 places: more output than a pipe holds, so a reader that goes away is seen."""
+    write_catalogue(catalogue_path, make_places(3000))
+    return catalogue_path
+
+
+@pytest.mark.parametrize("command", ["list", "find"])
+def test_a_closed_pipe_exits_141_quietly(big_catalogue: Path, command: str) -> None:
     script = (
-        f"{sys.executable} -m nomadspot list --format tsv | head -c 10 > /dev/null; "
+        f"{sys.executable} -m nomadspot {command} --format tsv | head -c 10 > /dev/null; "
         "echo ${PIPESTATUS[0]}"
     )
     result = run_shell(script)
-    assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
-    assert result.stdout.strip() in {"0", "141"}
+    assert result.stderr == ""
+    assert result.stdout.strip() == "141"
+
+
+@pytest.mark.parametrize("command", ["list", "find", "show p00001", "config", "--help"])
+def test_a_full_disk_on_stdout_is_exit_3_with_a_message(catalogue_path: Path, command: str) -> None:
+    write_catalogue(catalogue_path, make_places(300))
+    result = run_shell(f"{sys.executable} -m nomadspot {command} > /dev/full")
+    assert result.returncode == 3, result.stderr
+    assert result.stderr.startswith("Error: cannot write the output: No space left on device")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_a_closed_stdout_is_exit_3_with_a_message(catalogue_path: Path) -> None:
+    write_catalogue(catalogue_path, make_places(30))
+    result = run_shell(f"{sys.executable} -m nomadspot list >&-")
+    assert result.returncode == 3, result.stderr
+    assert result.stderr == "Error: cannot write the output: standard output is closed\n"
+
+
+@pytest.mark.parametrize("redirect", ["> /dev/full", ">&-"])
+def test_add_with_an_unwritable_stdout_keeps_the_place_and_says_so(
+    catalogue_path: Path, redirect: str
+) -> None:
+    run("add", "Le Café", "--kind", "cafe", "--city", "Lyon")
+    result = run_shell(
+        f"{sys.executable} -m nomadspot add 'Chez Paul' --kind cafe --city Lyon {redirect}"
+    )
+    assert result.returncode == 3
+    assert f"the change was saved to {catalogue_path}" in result.stderr
+    assert [place.id for place in read_places(catalogue_path)] == ["le-cafe-lyon", "chez-paul-lyon"]
+
+
+@pytest.mark.parametrize(
+    ("moment", "then"),
+    [
+        ("typer", 0.0),  # early: while Typer is being imported
+        ("nomadspot.editing", 0.0),  # while the command's own modules are imported
+        ("nomadspot.store", 0.5),  # waiting for the catalogue's lock
+    ],
+)
+def test_ctrl_c_at_any_moment_says_aborted_and_exits_130(
+    catalogue_path: Path, moment: str, then: float
+) -> None:
+    """Ctrl-C as soon as ``moment`` is imported (``-X importtime`` tells, on stderr), then
+    ``then`` seconds later. The lock is held, so 'add' cannot finish first."""
+    run("add", "Le Café", "--kind", "cafe", "--city", "Lyon")
+    command = [sys.executable, "-X", "importtime", "-m", "nomadspot", "add", "B"]
+    with store.locked(catalogue_path):
+        process = subprocess.Popen(
+            [*command, "--kind", "cafe", "--city", "Lyon"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "NOMADSPOT_LOCK_TIMEOUT": "30"},
+        )
+        assert process.stderr is not None
+        seen = []
+        for line in process.stderr:
+            seen.append(line)
+            if line.startswith("import time:") and line.split("|")[-1].strip() == moment:
+                break
+        else:
+            pytest.fail(f"{moment} was never imported: {''.join(seen)}")
+        time.sleep(then)
+        process.send_signal(signal.SIGINT)
+        stdout, rest = process.communicate(timeout=30)
+    messages = [line for line in [*seen, *rest.splitlines(True)] if "import time:" not in line]
+    assert (process.returncode, "".join(messages), stdout) == (130, "Aborted.\n", "")
+    assert [place.id for place in read_places(catalogue_path)] == ["le-cafe-lyon"]
 
 
 def test_remove_without_terminal_needs_yes(catalogue_path: Path) -> None:

@@ -48,10 +48,15 @@ def test_date_and_time(text: str, expected: dt.datetime) -> None:
         "2026-11-25T10:00:00.250+02:00",
     ],
 )
-def test_an_offset_is_ignored_the_time_is_wall_clock(text: str) -> None:
+def test_an_offset_makes_an_instant(text: str) -> None:
+    """A date-time with an offset is an instant (#13.6): the same wall time, aware."""
     result = parse_when(text, TUESDAY)
-    assert result == at(25, 10)
-    assert result.tzinfo is None
+    assert result.tzinfo is not None
+    assert result.replace(tzinfo=None, microsecond=0) == at(25, 10)
+
+
+def test_a_date_time_without_offset_is_wall_clock() -> None:
+    assert parse_when("2026-11-25 10:00", TUESDAY.astimezone(dt.UTC)).tzinfo is None
 
 
 @pytest.mark.parametrize(
@@ -166,7 +171,6 @@ def test_a_weekday_later_in_the_same_minute_is_still_today() -> None:
         "2026-11-25 25:00",
         "2026-02-30 10:00",
         "2026-13-01 10:00",
-        "next tuesday 10:00",
         "yesterday 10:00",
         "mardi prochain",
         "10:00 10:00",
@@ -367,3 +371,135 @@ def test_decimal_hours(hours: float) -> None:
     text = f"{hours:.2f}h"
     assume(float(text[:-1]) > 0)
     assert parse_duration(text) == dt.timedelta(hours=float(text[:-1]))
+
+
+# --- French dates, next week, visit days, windows over (#15.8, #13.6, #13.11) ---------------
+
+from nomadspot.timeparse import parse_day, window_warning  # noqa: E402
+
+MONDAY = dt.datetime(2026, 11, 23, 9, 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1/12 10h", dt.datetime(2026, 12, 1, 10)),
+        ("01/12/2026 10:00", dt.datetime(2026, 12, 1, 10)),
+        ("1er décembre 10h", dt.datetime(2026, 12, 1, 10)),
+        ("1er Décembre à 10h30", dt.datetime(2026, 12, 1, 10, 30)),
+        ("1 déc 10h", dt.datetime(2026, 12, 1, 10)),
+        ("1 déc. 10h", dt.datetime(2026, 12, 1, 10)),
+        ("1 dec 2027 9h", dt.datetime(2027, 12, 1, 9)),
+        ("le 2 janvier 14h", dt.datetime(2027, 1, 2, 14)),  # passed this year: next year's
+        ("23/11 8h", dt.datetime(2027, 11, 23, 8)),  # this morning at 8 has passed
+        ("23/11 9h", dt.datetime(2026, 11, 23, 9)),  # this very minute
+        ("1st december 10am", dt.datetime(2026, 12, 1, 10)),
+    ],
+)
+def test_french_dates(text: str, expected: dt.datetime) -> None:
+    assert parse_when(text, MONDAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("now", "expected_day"),
+    [
+        (MONDAY, 1),  # Monday 23: not tomorrow, the Tuesday of next week, 1 December
+        (dt.datetime(2026, 11, 24, 9), 1),  # Tuesday 24: the next week's, 1 December
+        (dt.datetime(2026, 11, 29, 9), 1),  # Sunday 29: the Tuesday after, 1 December
+        (dt.datetime(2026, 11, 30, 9), 8),  # Monday 30: the next week's, 8 December
+    ],
+)
+def test_mardi_prochain_is_the_tuesday_of_next_week(now: dt.datetime, expected_day: int) -> None:
+    expected = dt.datetime(2026, 12, expected_day, 10)
+    assert parse_when("mardi prochain 10h", now) == expected
+    assert parse_when("next tuesday 10:00", now) == expected
+
+
+@pytest.mark.parametrize("text", ["32/12 10h", "31/02 10h", "1er truc 10h", "1/12", "1/12 25h"])
+def test_bad_french_dates_are_usage_errors(text: str) -> None:
+    with pytest.raises(UsageError):
+        parse_when(text, MONDAY)
+
+
+@pytest.mark.parametrize("text", ["demain 10h", "tomorrow 9h", "mardi 10h", "mardi prochain 10h"])
+def test_dates_beyond_year_9999_are_usage_errors(text: str) -> None:
+    """#13.11: NOMADSPOT_NOW=9999-12-31T23:59 and 'demain 10h' was an internal error."""
+    end_of_time = dt.datetime(9999, 12, 31, 23, 59)
+    with pytest.raises(UsageError, match="beyond the year 9999"):
+        parse_when(text, end_of_time)
+
+
+def test_now_keeps_its_instant_and_the_rest_is_the_users_wall_clock() -> None:
+    tokyo = dt.timezone(dt.timedelta(hours=9))
+    now = dt.datetime(2026, 11, 24, 13, 47, tzinfo=tokyo)
+    assert parse_when("now", now) == now
+    assert parse_when("demain 10h", now) == dt.datetime(2026, 11, 25, 10)  # wall clock
+    assert parse_when("10:00", now).tzinfo is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-11-20", dt.date(2026, 11, 20)),
+        ("20/11/2026", dt.date(2026, 11, 20)),
+        ("20/11", dt.date(2026, 11, 20)),
+        ("24/12", dt.date(2025, 12, 24)),  # the latest 24 December: last year's
+        ("today", dt.date(2026, 11, 23)),
+        ("aujourd'hui", dt.date(2026, 11, 23)),
+        ("Aujourd’hui", dt.date(2026, 11, 23)),
+        ("yesterday", dt.date(2026, 11, 22)),
+        ("hier", dt.date(2026, 11, 22)),
+        ("avant-hier", dt.date(2026, 11, 21)),
+        ("1er novembre 2026", dt.date(2026, 11, 1)),
+    ],
+)
+def test_visit_days(text: str, expected: dt.date) -> None:
+    assert parse_day(text, MONDAY.date()) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("demain", "2026-11-24 is in the future"),
+        ("après-demain", "2026-11-25 is in the future"),
+        ("lundi", "cannot read"),
+        ("2026-11-24", "in the future"),
+        ("24/11/2026", "in the future"),
+        ("31/02/2026", "day is out of range"),
+        ("2026-13-01", "cannot read"),
+        ("20/11 10h", "cannot read"),
+        ("", "cannot read"),
+    ],
+)
+def test_bad_or_future_visit_days_are_usage_errors(text: str, why: str) -> None:
+    with pytest.raises(UsageError, match=why) as caught:
+        parse_day(text, MONDAY.date())
+    assert caught.value.exit_code == 2 and "20/11/2026" in caught.value.message
+
+
+@given(st.dates(max_value=dt.date(2026, 11, 23)))
+def test_visit_days_round_trip(day: dt.date) -> None:
+    today = dt.date(2026, 11, 23)
+    assert parse_day(day.isoformat(), today) == day
+    assert parse_day(f"{day.day}/{day.month}/{day.year:04d}", today) == day
+
+
+@given(st.text(max_size=30))
+def test_any_text_is_a_day_or_a_usage_error(text: str) -> None:
+    try:
+        day = parse_day(text, dt.date(2026, 11, 23))
+    except UsageError:
+        return
+    assert day <= dt.date(2026, 11, 23)
+
+
+def test_a_window_already_over_gets_a_warning() -> None:
+    hour = dt.timedelta(hours=1)
+    earlier = dt.datetime(2026, 11, 23, 7, 0)
+    assert "already over" in (window_warning(earlier, earlier + hour, MONDAY) or "")
+    assert window_warning(MONDAY, MONDAY + hour, MONDAY) is None  # now: under way
+    paris = dt.timezone(dt.timedelta(hours=1))
+    now = MONDAY.replace(tzinfo=paris)
+    assert window_warning(earlier, earlier + hour, now) is not None  # the user's wall clock
+    assert window_warning(now, now + hour, now) is None
+    assert window_warning(now - 2 * hour, now - hour, now) is not None

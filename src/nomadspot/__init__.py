@@ -29,7 +29,17 @@ _API: dict[str, str] = {
     "stale_places": "nomadspot.api",
 }
 
-__all__ = ["__version__", *_API]
+__all__ = [
+    "__version__",
+    "add_place",
+    "edit_place",
+    "find",
+    "get_place",
+    "list_places",
+    "log_visit",
+    "remove_place",
+    "stale_places",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -55,7 +55,10 @@ def _path(catalogue: CataloguePath) -> Path:
 def _read(catalogue: CataloguePath, note: Note | None, city: str | None = None) -> Sequence[Place]:
     from nomadspot.store import load_for_reading
 
-    return load_for_reading(_path(catalogue), note or _silent, city=city).places
+    from nomadspot.paths import catalogue_named
+
+    named = catalogue_named(catalogue)
+    return load_for_reading(_path(catalogue), note or _silent, city=city, named=named).places
 
 
 def list_places(

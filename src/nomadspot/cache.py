@@ -1,323 +1,454 @@
-"""A cache of parsed catalogues, so that a catalogue grown by imports loads in a fraction
-of the time TOML parsing takes.
+"""A cache of parsed places, so that a large catalogue loads without parsing its TOML and
+a hand edit of one place costs the parsing of that place only.
 
-An entry is keyed by the catalogue's path and checked against the SHA-1 of the file's
-exact bytes: a cache never serves a stale catalogue, whatever happened to the file (an
-edit in the same second, a ``git checkout``, a copy with the same size and mtime). Hashing
-a large file costs time too, so once its content has been hashed, a small ``.stat`` file
-remembers the file's size, mtime, ctime, inode and device; while they are all unchanged
-(and the file was last modified well before that hashing: git's racy check), the file is
-not even read. A writer vouches for what it wrote this way too, once the file system's
-clock has moved past the write's timestamp tick (``store.settle``). Entries are written
-atomically (temp file + ``os.replace``), so two processes building the same entry at once
-are safe, and any unreadable or foreign entry is ignored and rebuilt. Everything in the
-cache folder can be deleted at any time.
-
-The places of an entry are stored city by city (by the folded city name ``find --city``
-compares), each group a pickle of its own, located by an index at the end of the file:
-``find --city Paris`` unpickles the places of Paris only, a third of a catalogue whose
-places are a third in Paris. Reading every place reassembles them in catalogue order.
-
-Next to the places, in a second file that only writing commands read, an entry keeps each
-place's TOML text as nomadspot wrote it, so a command that changes one place
-re-serialises only that place.
+- **The file's bytes are the truth.** An entry names the SHA-1 of the exact bytes it was
+  made from; a load hashes what it read and uses the entry only for those bytes. Each
+  place also carries the SHA-1 of its ``[[place]]`` block's text (its *key*), so that after
+  an edit the places whose block is unchanged come from the entry and only the others are
+  parsed again (``store`` does the splitting and parsing).
+- **Data only.** An entry is JSON Lines: a head line (format, the domain's field list,
+  digest, top-level keys), the keys and the folded cities of the places, then one record
+  per place, the fields that are not their default. Records are turned back into objects
+  generically from ``dataclasses.fields`` and their types, so a field added to ``Place``
+  needs no change here. Reading an entry never runs code, whoever wrote it.
+- **Private.** The folder is made 0700; an entry not owned by the user, or that others
+  can write, is ignored. Everything in the folder may be deleted at any time: a missing,
+  partial, foreign or outdated entry is rebuilt from the file.
 """
 
 from __future__ import annotations
 
 import contextlib
-import copyreg
 import dataclasses
+import datetime as dt
+import enum
 import hashlib
-import io
+import json
 import os
-import pickle
-import struct
-import time
-from array import array
-from collections.abc import Callable, Mapping
+import stat
+import types
+import typing
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
 from nomadspot import __version__, gcpause
-from nomadspot.model import Place, Price, Visit
-from nomadspot.text import fold_cached
+from nomadspot.model import Place
 
-# 2: place blocks are always [[place]] sections (1 could hold inline ones that broke files)
-# 3: places and blocks in two files, and a stat file that spares hashing the catalogue
-# 4: places grouped by city, with an index at the end of the file
-# 5: a place is the dict of its fields that are not defaults; equal values shared
-CACHE_FORMAT = 5
+# 6: JSON Lines, keyed by each place's block (5 and before: pickles)
+CACHE_FORMAT = 6
 DISABLE_ENV = "NOMADSPOT_NO_CACHE"
-STALE_TEMP_SECONDS = 10 * 60
-RACY_SECONDS = 2
-FINE_TICK_NS = 50_000_000  # a margin over the ticks of file systems with finer timestamps
-_STAT_FORMAT = 2  # 2: the racy window is stored, not the time of the hashing
+FOLDER_NAME = "catalogues"
 
-Blocks = Mapping[str, tuple[Place, str]]
-_INDEX_AT = struct.Struct("<Q")  # the last 8 bytes of an entry: where its index starts
-
-
-class Cached(NamedTuple):
-    places: tuple[Place, ...]
-    extra: dict[str, Any]
-    blocks: Blocks
-    total: int  # places in the catalogue (more than ``places`` when one city was asked)
-
-
-def _entry_path(catalogue: Path) -> Path:
-    from nomadspot.paths import cache_dir
-
-    key = hashlib.sha1(str(catalogue.resolve()).encode("utf-8", "surrogatepass")).hexdigest()
-    return cache_dir() / "catalogues" / f"{key}.pickle"
-
-
-def digest(data: bytes) -> str:
-    return hashlib.sha1(data).hexdigest()
-
-
-def digest_stream(stream: io.BufferedReader) -> str:
-    """``digest`` of what is left to read in ``stream``."""
-    return hashlib.file_digest(stream, "sha1").hexdigest()
-
-
-# Domain objects are pickled as their class and the fields that differ from the class's
-# defaults, and rebuilt by handing them that dict, without calling __init__: a place is
-# mostly defaults (no phone, no notes, no visits...), and this loads a city of 35,000
-# places in three quarters of the time a tuple of every field took. A field left out reads
-# the class attribute that dataclasses leave for a default.
-_DEFAULTS: dict[type, dict[str, Any]] = {
-    cls: {
-        field.name: field.default
-        for field in dataclasses.fields(cls)
-        if field.default is not dataclasses.MISSING
-    }
-    for cls in (Place, Price, Visit)
-}
-_FIELDS: dict[type, tuple[str, ...]] = {
-    cls: tuple(field.name for field in dataclasses.fields(cls)) for cls in _DEFAULTS
-}
-
-
-def _rebuild(cls: type, state: dict[str, Any]) -> Any:
-    instance: Any = object.__new__(cls)
-    object.__setattr__(instance, "__dict__", state)
-    return instance
-
-
-# The fields whose values places share often enough to be worth sharing (see _Sharing).
-_SHAREABLE: dict[type, tuple[str, ...]] = {
-    Place: ("city", "country", "opening_hours", "source", "amenities", "price", "extra"),
-    Price: ("currency", "extra"),
-    Visit: ("extra",),
-}
-_REQUIRED = object()  # the default of a field that has none
-
-
-class _Sharing:
-    """How places are pickled: as their class and the fields that are not their default
-    (the very default object: None, the empty tuple), and with the values that places
-    share (a city's name, opening hours, amenities, prices) replaced by the first equal
-    one met, so that pickle writes it once and the places read back share it. A city of
-    35,000 places loads in three quarters of the time.
-
-    Only values that are equal when they are the same are shared: texts, dicts of flags
-    (True is not 1 there), prices compared by their repr (0.0 is not -0.0). Shared values
-    are never changed in place: places are frozen and their mappings read-only."""
-
-    def __init__(self) -> None:
-        self.texts: dict[str, str] = {}
-        self.flags: dict[tuple[tuple[str, bool], ...], dict[str, bool]] = {}
-        self.prices: dict[str, Price] = {}
-        self.dispatch_table = copyreg.dispatch_table.copy()
-        self.dispatch_table.update(dict.fromkeys(_FIELDS, self.reduce))
-
-    def reduce(self, instance: Any) -> tuple[Any, ...]:
-        cls = type(instance)
-        default = _DEFAULTS[cls].get
-        state = {
-            name: value
-            for name, value in instance.__dict__.items()
-            if value is not default(name, _REQUIRED)
-        }
-        for name in _SHAREABLE[cls]:
-            value = state.get(name)
-            if value is not None:
-                state[name] = self.shared(value)
-        return (_rebuild, (cls, state))
-
-    def shared(self, value: Any) -> Any:
-        kind = type(value)
-        if kind is str:
-            return self.texts.setdefault(value, value)
-        if kind is dict:
-            if all(type(flag) is bool and type(key) is str for key, flag in value.items()):
-                return self.flags.setdefault(tuple(value.items()), value)
-        elif kind is Price:
-            return self.prices.setdefault(repr(value), value)
-        return value
-
-
-def _stamp() -> tuple[object, ...]:
-    """What an entry must have been written by: this cache format, this nomadspot, these
-    fields (so a changed domain model never reads an old entry)."""
-    defaults = tuple(tuple(values.items()) for values in _DEFAULTS.values())
-    return (CACHE_FORMAT, __version__, tuple(_FIELDS.values()), defaults)
+Convert = Callable[[Any], Any]
 
 
 def enabled() -> bool:
     return not os.environ.get(DISABLE_ENV)
 
 
-def _load_pickle(path: Path) -> Any:
-    with path.open("rb") as stream, gcpause.paused(keep=True):  # long-lived, as places
-        return pickle.load(stream)
+def digest(data: bytes) -> str:
+    return hashlib.sha1(data).hexdigest()
 
 
-def city_key(city: str) -> str:
-    """The key places are grouped by: ``find --city`` compares folded names."""
-    return fold_cached(city)
+# --- records: dataclasses to JSON values and back, by their fields' types ------------------
 
 
-def get(
-    catalogue: Path, data_digest: str, *, with_blocks: bool = False, city: str | None = None
-) -> Cached | None:
-    """The cached places and extra keys for this exact file content, or None. With
-    ``city``, only the places whose ``city_key`` is that city's. Blocks (each place's TOML
-    text, for writers) are read only ``with_blocks``; otherwise empty."""
-    if not enabled():
-        return None
-    entry = _entry_path(catalogue)
-    try:
-        # Thousands of long-lived objects without cycles: out of the cyclic GC's sight,
-        # or every later collection walks them all (0.4 s each for 100,000 places).
-        with entry.open("rb") as stream, gcpause.paused(keep=True):
-            stream.seek(-_INDEX_AT.size, os.SEEK_END)
-            (index_at,) = _INDEX_AT.unpack(stream.read(_INDEX_AT.size))
-            stream.seek(index_at)
-            stamp, stored_digest, extra, total, groups = pickle.loads(stream.read())
-            if stamp != _stamp() or stored_digest != data_digest:
-                return None
-            if city is not None:
-                span = groups.get(city_key(city))
-                places: tuple[Place, ...] = ()
-                if span is not None:
-                    stream.seek(span[0])
-                    places = pickle.loads(stream.read(span[1] - span[0]))[1]
-            else:
-                stream.seek(0)
-                places = _in_catalogue_order(memoryview(stream.read(index_at)), groups, total)
-        blocks: Blocks = {}
-        if with_blocks and city is None:
-            with contextlib.suppress(Exception):  # without blocks, a write re-serialises
-                stamp, stored_digest, texts = _load_pickle(entry.with_suffix(".blocks"))
-                if stamp == _stamp() and stored_digest == data_digest:
-                    blocks = {
-                        place.id: (place, text) for place, text in zip(places, texts, strict=True)
-                    }
-    except Exception:  # a missing, partial, foreign or outdated entry is simply rebuilt
-        return None
-    return Cached(places, extra, blocks, total)
+def _tagged_out(value: Any) -> Any:
+    """A TOML value nomadspot does not know (``extra``) as JSON: every table becomes
+    ``{"m": ...}`` and dates and times ``{"d": ...}``/``{"dt": ...}``/``{"t": ...}``, so that
+    a JSON object in such a place is always a tag."""
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    if isinstance(value, Mapping):
+        return {"m": {str(key): _tagged_out(item) for key, item in value.items()}}
+    if isinstance(value, (list, tuple)):
+        return [_tagged_out(item) for item in value]
+    if isinstance(value, dt.datetime):
+        return {"dt": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"d": value.isoformat()}
+    if isinstance(value, dt.time):
+        return {"t": value.isoformat()}
+    raise TypeError(f"no cache form for {type(value).__name__}")
 
 
-def _in_catalogue_order(
-    data: memoryview, groups: Mapping[str, tuple[int, int]], total: int
-) -> tuple[Place, ...]:
-    if len(groups) == 1:
-        return tuple(pickle.loads(data)[1])
-    merged: list[Any] = [None] * total
-    for start, end in groups.values():
-        positions, places = pickle.loads(data[start:end])
-        for position, place in zip(positions, places, strict=True):
-            merged[position] = place
-    if any(place is None for place in merged):
-        raise ValueError("an entry whose groups do not cover the catalogue")
-    return tuple(merged)
+_UNTAG: dict[str, Convert] = {
+    "dt": dt.datetime.fromisoformat,
+    "d": dt.date.fromisoformat,
+    "t": dt.time.fromisoformat,
+}
 
 
-def _signature(status: os.stat_result) -> tuple[int, ...]:
-    return (
-        status.st_size,
-        status.st_mtime_ns,
-        status.st_ctime_ns,
-        status.st_ino,
-        status.st_dev,
+def _tagged_in(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_tagged_in(item) for item in value]
+    if isinstance(value, dict):
+        ((tag, inner),) = value.items()
+        if tag == "m":
+            return {key: _tagged_in(item) for key, item in inner.items()}
+        return _UNTAG[tag](inner)
+    return value
+
+
+class _Converter(NamedTuple):
+    out: Convert | None  # None: the value is its own JSON form
+    back: Convert | None
+
+
+_SAME = _Converter(None, None)
+_PLAIN = (str, int, float, bool)
+
+
+def _converter(kind: Any) -> _Converter:
+    """How a value of type ``kind`` goes to JSON and back."""
+    origin = typing.get_origin(kind)
+    arguments = typing.get_args(kind)
+    if origin in (typing.Union, types.UnionType):
+        return _optional([argument for argument in arguments if argument is not type(None)])
+    if kind is Any:
+        return _Converter(_tagged_out, _tagged_in)
+    if kind in _PLAIN:
+        return _SAME
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        members = {member.value: member for member in kind}
+        return _Converter(lambda member: member.value, members.__getitem__)
+    if kind in (dt.datetime, dt.date, dt.time):
+        return _Converter(lambda moment: moment.isoformat(), kind.fromisoformat)
+    if kind is dt.timedelta:
+        return _Converter(_timedelta_out, lambda parts: dt.timedelta(*parts))
+    if dataclasses.is_dataclass(kind) and isinstance(kind, type):
+        codec = record_codec(kind)
+        return _Converter(codec.out, codec.back)
+    if origin is tuple:
+        return _sequence(arguments[0])
+    if origin in (dict, Mapping, typing.Mapping) or kind in (dict, Mapping):
+        return _mapping(arguments[1] if arguments else Any)
+    raise TypeError(f"the cache has no form for fields of type {kind!r}")
+
+
+def _timedelta_out(value: dt.timedelta) -> list[int]:
+    return [value.days, value.seconds, value.microseconds]
+
+
+def _optional(choices: list[Any]) -> _Converter:
+    if len(choices) != 1:
+        raise TypeError(f"the cache has no form for a union of {choices!r}")
+    inner = _converter(choices[0])
+    out, back = inner.out, inner.back
+    if out is None or back is None:
+        return inner
+    return _Converter(
+        lambda value: None if value is None else out(value),
+        lambda value: None if value is None else back(value),
     )
 
 
-def trusted_digest(catalogue: Path, status: os.stat_result) -> str | None:
-    """The digest of the file's content when its ``os.stat`` vouches for it, so the file
-    need not be read: same size, mtime, ctime, inode and device as when its content was
-    last hashed, and last modified before that hashing's racy window (git's racy check: a
-    write within one timestamp tick of the stat could keep every stat field). None: read
-    the file and hash it."""
-    if not enabled():
-        return None
+def _sequence(item_type: Any) -> _Converter:
+    inner = _converter(item_type)
+    out, back = inner.out, inner.back
+    if out is None or back is None:
+        return _Converter(list, tuple)
+    return _Converter(
+        lambda values: [out(value) for value in values],
+        lambda values: tuple(back(value) for value in values),
+    )
+
+
+def _mapping(value_type: Any) -> _Converter:
+    inner = _converter(value_type)
+    out, back = inner.out, inner.back
+    if out is None or back is None:
+        return _Converter(dict, None)
+    return _Converter(
+        lambda table: {key: out(value) for key, value in table.items()},
+        lambda table: {key: back(value) for key, value in table.items()},
+    )
+
+
+_NONE: Any = object()  # the default of a field that has none
+
+
+class RecordCodec:
+    """A dataclass's instances to JSON objects holding the fields that are not their
+    default, and back through the class's own constructor."""
+
+    def __init__(self, cls: type) -> None:
+        hints = typing.get_type_hints(cls)
+        self.cls = cls
+        self.fields: list[tuple[str, Any, _Converter]] = []
+        for field in dataclasses.fields(cls):
+            if field.default is not dataclasses.MISSING:
+                default: Any = field.default
+            elif field.default_factory is not dataclasses.MISSING:
+                default = field.default_factory()
+            else:
+                default = _NONE
+            self.fields.append((field.name, default, _converter(hints[field.name])))
+        self.to_rebuild = [(name, c.back) for name, _, c in self.fields if c.back is not None]
+        self.signature = [(name, repr(hints[name])) for name, _, _ in self.fields]
+        self.defaults = {name: value for name, value, _ in self.fields if value is not _NONE}
+        self.names = {name for name, _, _ in self.fields}
+        self.required = self.names - set(self.defaults)
+        plain = "__slots__" not in vars(cls) and not hasattr(cls, "__post_init__")
+        self.make: Callable[[dict[str, Any]], Any] = self._without_init if plain else self._init
+
+    def out(self, instance: Any) -> dict[str, Any]:
+        record = {}
+        for name, default, converter in self.fields:
+            value = getattr(instance, name)
+            if _is_default(value, default):
+                continue
+            record[name] = value if converter.out is None else converter.out(value)
+        return record
+
+    def back(self, record: dict[str, Any]) -> Any:
+        """The instance of a record (the record is used up)."""
+        for name, convert in self.to_rebuild:
+            value = record.get(name)
+            if value is not None:
+                record[name] = convert(value)
+        return self.make(record)
+
+    def _init(self, record: dict[str, Any]) -> Any:
+        return self.cls(**record)
+
+    def _without_init(self, record: dict[str, Any]) -> Any:
+        """Speed (see benchmarks/bench.py): a frozen dataclass's ``__init__`` sets each
+        field through ``object.__setattr__``, most of the time of rebuilding a city of
+        35,000 places; the same object is its ``__dict__`` filled at once. Only for classes
+        without ``__slots__`` or ``__post_init__`` (others go through ``__init__``)."""
+        if not self.required <= record.keys() <= self.names:
+            raise TypeError(f"not a record of {self.cls.__name__}: {sorted(record)}")
+        instance: Any = object.__new__(self.cls)
+        state = instance.__dict__
+        state.update(self.defaults)
+        state.update(record)
+        return instance
+
+
+def _is_default(value: Any, default: Any) -> bool:
+    if value is default:
+        return True
+    if isinstance(value, (tuple, Mapping)) and type(default) is type(value):
+        return not value and not default
+    return False
+
+
+_CODECS: dict[type, RecordCodec] = {}
+
+
+def record_codec(cls: type) -> RecordCodec:
+    """The ``RecordCodec`` of a dataclass (made once)."""
+    codec = _CODECS.get(cls)
+    if codec is None:
+        codec = _CODECS[cls] = RecordCodec(cls)
+    return codec
+
+
+def record_of(place: Place) -> bytes:
+    """A place as one line of JSON."""
+    # (surrogatepass: a place with text that is not UTF-8 is refused before any write)
+    return json.dumps(record_codec(Place).out(place), ensure_ascii=False).encode(
+        "utf-8", "surrogatepass"
+    )
+
+
+def places_of(records: Iterable[Any]) -> list[Place]:
+    """The places of records (JSON objects as ``json.loads`` gives them), in order."""
+    rebuild = record_codec(Place).back
+    # Thousands of long-lived objects without cycles: out of the cyclic GC's sight, or
+    # every later collection walks them all (see gcpause).
+    with gcpause.paused(keep=True):
+        return [rebuild(record) for record in records]
+
+
+def decode_records(lines: Iterable[bytes]) -> list[Any]:
+    """JSON lines made by ``record_of``, decoded at once."""
+    return list(json.loads(b"[" + b",".join(lines) + b"]"))
+
+
+def _stamp() -> str:
+    """What an entry must have been written by: this cache format, this nomadspot and
+    these fields, so an entry made before the model changed is never read."""
+    return json.dumps([CACHE_FORMAT, __version__, record_codec(Place).signature])
+
+
+# --- entries ------------------------------------------------------------------------------
+#
+# An entry file: a head line (JSON: stamp, digest of the catalogue's bytes, its top-level
+# keys, number of places, where the tail starts, and for each folded city the byte span
+# of its group and its places' positions in the catalogue); then each city's places as
+# one JSON array, a record a line; then the tail, two JSON lines: each place's block key
+# and id, in catalogue order. ``find --city`` reads and decodes its city's group only
+# (see ``read_places``).
+
+
+class Entry(NamedTuple):
+    """What the cache holds for one catalogue file, in catalogue order."""
+
+    digest: str  # of the file's bytes
+    extra: dict[str, Any]  # its top-level keys other than version and place
+    cities: list[str]  # each place's city, folded
+    records: list[bytes]  # each place, one JSON line
+    keys: list[str] | None  # each place's block key (None: the file did not split in blocks)
+    ids: list[str]  # each place's id
+
+    def by_key(self) -> dict[str, tuple[str, str, bytes]]:
+        """Each block key's place: its id, folded city and record."""
+        if self.keys is None:
+            return {}
+        rows = zip(self.ids, self.cities, self.records, strict=True)
+        return dict(zip(self.keys, rows, strict=True))
+
+
+class Cached(NamedTuple):
+    places: list[Place]
+    extra: dict[str, Any]
+    total: int  # places in the catalogue (more than ``places`` when one city was asked)
+
+
+class _Head(NamedTuple):
+    digest: str
+    extra: dict[str, Any]
+    size: int
+    tail_at: int
+    groups: dict[str, tuple[int, int, list[int]]]
+    body_at: int
+
+
+def folder() -> Path | None:
+    """The cache's folder, made private to the user (0700); None when it cannot be used
+    (it is someone else's, or not a folder)."""
+    from nomadspot.paths import cache_dir
+
+    path = cache_dir() / FOLDER_NAME
     try:
-        tag, data_digest, signature, racy_from_ns = _load_pickle(
-            _entry_path(catalogue).with_suffix(".stat")
-        )
-    except Exception:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        status = path.lstat()
+        if not stat.S_ISDIR(status.st_mode) or status.st_uid != os.geteuid():
+            return None
+        if stat.S_IMODE(status.st_mode) != 0o700:
+            path.chmod(0o700)
+    except OSError:
         return None
-    if tag != _STAT_FORMAT or status.st_mtime_ns >= racy_from_ns:
+    return path
+
+
+def entry_path(catalogue: Path, cache_folder: Path) -> Path:
+    key = hashlib.sha1(str(catalogue.resolve()).encode("utf-8", "surrogatepass")).hexdigest()
+    return cache_folder / f"{key}.jsonl"
+
+
+@contextlib.contextmanager
+def _open_entry(catalogue: Path) -> Iterator[BinaryIO | None]:
+    """The entry's stream when it is a regular file of the user's that others cannot
+    write, else None."""
+    cache_folder = folder() if enabled() else None
+    if cache_folder is None:
+        yield None
+        return
+    try:
+        fd = os.open(entry_path(catalogue, cache_folder), os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        yield None
+        return
+    with os.fdopen(fd, "rb") as stream:
+        status = os.fstat(fd)
+        mine = stat.S_ISREG(status.st_mode) and status.st_uid == os.geteuid()
+        yield stream if mine and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH) else None
+
+
+def _head(stream: BinaryIO) -> _Head | None:
+    line = stream.readline()
+    stamp, file_digest, extra, size, tail_at, groups = json.loads(line)
+    if stamp != _stamp():
         return None
-    if tuple(signature) != _signature(status):
+    return _Head(file_digest, _tagged_in(extra), size, tail_at, groups, len(line))
+
+
+def _group(body: bytes) -> list[bytes]:
+    """The records of a group: ``[``, a record a line, ``]``."""
+    return body[2:-2].split(b",\n")
+
+
+def read_places(catalogue: Path, data_digest: str, city: str | None = None) -> Cached | None:
+    """The places of the catalogue when the entry was made from exactly these bytes; with
+    ``city`` (a folded name), only that city's places. None otherwise."""
+    try:
+        with _open_entry(catalogue) as stream:
+            head = None if stream is None else _head(stream)
+            if stream is None or head is None or head.digest != data_digest:
+                return None
+            if city is not None:
+                span = head.groups.get(city)
+                if span is None:
+                    return Cached([], head.extra, head.size)
+                stream.seek(head.body_at + span[0])
+                records = json.loads(stream.read(span[1] - span[0]))
+                return Cached(places_of(records), head.extra, head.size)
+            body = stream.read(head.tail_at)
+        ordered: list[Any] = [None] * head.size
+        for start, end, positions in head.groups.values():
+            for position, record in zip(positions, json.loads(body[start:end]), strict=True):
+                ordered[position] = record
+        return Cached(places_of(ordered), head.extra, head.size)
+    except (ValueError, TypeError, KeyError, IndexError):  # partial or foreign: not used
         return None
-    return str(data_digest)
 
 
-def racy_from(looked_ns: int) -> int:
-    """For a reader, whose clock may not be the file system's (a network share): a
-    modification less than ``RACY_SECONDS`` before ``looked_ns`` (the time just before
-    the stat) may share its tick with a later one."""
-    return looked_ns - RACY_SECONDS * 1_000_000_000
+def get(catalogue: Path) -> Entry | None:
+    """The whole entry of this catalogue, whatever bytes it was made from, or None."""
+    try:
+        with _open_entry(catalogue) as stream:
+            head = None if stream is None else _head(stream)
+            if stream is None or head is None:
+                return None
+            body = stream.read(head.tail_at)
+            keys, ids = (json.loads(line) for line in stream.read().split(b"\n"))
+        records: list[bytes] = [b""] * head.size
+        cities = [""] * head.size
+        for city, (start, end, positions) in head.groups.items():
+            for position, record in zip(positions, _group(body[start:end]), strict=True):
+                records[position], cities[position] = record, city
+        if len(ids) != head.size or (keys is not None and len(keys) != head.size):
+            return None
+        return Entry(head.digest, head.extra, cities, records, keys, ids)
+    except (ValueError, TypeError, KeyError, IndexError):  # partial or foreign: rebuilt
+        return None
 
 
-def tick_ns(mtime_ns: int) -> int:
-    """How far apart two modifications may be and still get the same mtime: ``RACY_SECONDS``
-    on file systems with whole-second timestamps (FAT, HFS+, ext3), ``FINE_TICK_NS`` on the
-    others, whose ticks are a few milliseconds (a kernel jiffy, exFAT's 10 ms)."""
-    if mtime_ns % 1_000_000_000 == 0:
-        return RACY_SECONDS * 1_000_000_000
-    return FINE_TICK_NS
+def put(catalogue: Path, entry: Entry) -> None:
+    """Store the entry; failures are ignored (the cache is only an optimisation)."""
+    cache_folder = folder() if enabled() else None
+    if cache_folder is None:
+        return
+    try:
+        members: dict[str, list[int]] = {}
+        for position, city in enumerate(entry.cities):
+            members.setdefault(city, []).append(position)
+        groups, body, at = {}, [], 0
+        for city, positions in members.items():
+            blob = b"[\n" + b",\n".join(entry.records[member] for member in positions) + b"\n]"
+            groups[city] = (at, at + len(blob), positions)
+            body.append(blob)
+            at += len(blob) + 1
+        head = [_stamp(), entry.digest, _tagged_out(entry.extra), len(entry.cities), at, groups]
+        tail = [json.dumps(entry.keys).encode(), json.dumps(entry.ids, ensure_ascii=False).encode()]
+        lines = [json.dumps(head, ensure_ascii=False).encode(), *body, *tail]
+        _write_private(entry_path(catalogue, cache_folder), b"\n".join(lines))
+    except (OSError, TypeError, ValueError):
+        pass
 
 
-def vouch(catalogue: Path, status: os.stat_result, data_digest: str, racy_from_ns: int) -> None:
-    """Remember that a file with this ``status`` held content of ``data_digest``: the stat
-    was taken before the bytes were read, and ``racy_from_ns`` is the earliest mtime that a
-    later change could still share with them (see ``racy_from``). A later change to the
-    file changes its stat, or is within that window and the file is hashed again."""
-    if not enabled() or (status.st_ino == 0 and status.st_mtime_ns == 0):
-        return  # no real stat: never vouched for
-    with contextlib.suppress(Exception):
-        entry = _entry_path(catalogue).with_suffix(".stat")
-        _write_pickle(entry, (_STAT_FORMAT, data_digest, _signature(status), racy_from_ns))
-
-
-def _remove_stale_temp_files(folder: Path) -> None:
-    """A put killed mid-way leaves its temp file, as big as an entry: remove old ones."""
-    cutoff = time.time() - STALE_TEMP_SECONDS
-    for temp in folder.glob(".*.tmp"):
-        with contextlib.suppress(OSError):
-            if temp.stat().st_mtime < cutoff:
-                temp.unlink()
-
-
-def _write_pickle(entry: Path, value: object) -> None:
-    def write(stream: BinaryIO) -> None:
-        pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
-
-    _write_atomically(entry, write)
-
-
-def _write_atomically(entry: Path, write: Callable[[BinaryIO], None]) -> None:
-    entry.parent.mkdir(parents=True, exist_ok=True)
+def _write_private(entry: Path, data: bytes) -> None:
     import tempfile  # writers only
 
-    fd, temp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=entry.parent)
+    _remove_temp_files(entry.parent)
+    fd, temp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=entry.parent)  # mode 0600
     try:
-        with os.fdopen(fd, "wb") as stream, gcpause.paused():
-            write(stream)
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
         os.replace(temp, entry)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -325,59 +456,13 @@ def _write_atomically(entry: Path, write: Callable[[BinaryIO], None]) -> None:
         raise
 
 
-def _write_places(
-    entry: Path, data_digest: str, places: tuple[Place, ...], extra: dict[str, Any]
-) -> None:
-    """The places city by city, each group a pickle (its places' positions in the
-    catalogue, then the places), then the index of the groups' byte spans."""
-    grouped: dict[str, tuple[array[int], list[Place]]] = {}
-    for position, place in enumerate(places):
-        key = city_key(place.city)
-        group = grouped.get(key)
-        if group is None:
-            grouped[key] = group = (array("I"), [])
-        group[0].append(position)
-        group[1].append(place)
+def _remove_temp_files(cache_folder: Path) -> None:
+    """A put killed mid-way leaves its temp file, as big as an entry. Those more than a
+    minute old are no other process's put in progress."""
+    import time
 
-    def write(stream: BinaryIO) -> None:
-        pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
-        pickler.dispatch_table = _Sharing().dispatch_table
-        spans: dict[str, tuple[int, int]] = {}
-        for key, (positions, members) in grouped.items():
-            start = stream.tell()
-            pickler.dump((positions, tuple(members)))
-            pickler.clear_memo()
-            spans[key] = (start, stream.tell())
-        index_at = stream.tell()
-        pickler.dump((_stamp(), data_digest, extra, len(places), spans))
-        stream.write(_INDEX_AT.pack(index_at))
-
-    _write_atomically(entry, write)
-
-
-def put(
-    catalogue: Path,
-    data_digest: str,
-    places: tuple[Place, ...],
-    extra: dict[str, Any],
-    blocks: Blocks,
-) -> None:
-    """Store an entry; failures are ignored (the cache is only an optimisation). The
-    places and the blocks go to two files, so that reading commands load only places."""
-    if not enabled():
-        return
-    try:
-        entry = _entry_path(catalogue)
-        _write_places(entry, data_digest, places, extra)
-        known = [blocks.get(place.id) for place in places]
-        if places and all(
-            pair is not None and pair[0] is place for pair, place in zip(known, places, strict=True)
-        ):
-            block_texts = tuple(pair[1] for pair in known if pair is not None)
-            _write_pickle(entry.with_suffix(".blocks"), (_stamp(), data_digest, block_texts))
-        else:
-            with contextlib.suppress(OSError):
-                entry.with_suffix(".blocks").unlink()
-        _remove_stale_temp_files(entry.parent)
-    except Exception:
-        pass
+    cutoff = time.time() - 60
+    for temp in cache_folder.glob(".*.tmp"):
+        with contextlib.suppress(OSError):
+            if temp.lstat().st_mtime < cutoff:
+                temp.unlink()

@@ -27,7 +27,7 @@ class Report:
 
 
 def hours_problems(places: list[Place]) -> list[Problem]:
-    from nomadspot.hours import validate
+    from nomadspot.hours import as_meant, validate
 
     found = []
     for place in places:
@@ -41,6 +41,8 @@ def hours_problems(places: list[Place]) -> list[Problem]:
                         f"{place.opening_hours!r} does not parse: {reason}",
                     )
                 )
+            elif (meant := as_meant(place.opening_hours)).fixed:
+                found.append(Problem(place.id, "opening_hours", meant.warning, error=False))
     return found
 
 
@@ -57,8 +59,15 @@ def check_text(text: str, path: Path) -> Report:
     except codec.NewerVersion as newer:
         raise store.decode_error(path, newer) from newer
     places = list(decoded.places)
-    problems = hours_problems(places) + codec.warnings(places)
-    return Report(path, len(places), tuple(problems))
+    return Report(path, len(places), tuple(problems_of(places)))
+
+
+def problems_of(places: list[Place]) -> list[Problem]:
+    """What a catalogue that decodes may still hold: hours that do not parse (errors),
+    unknown amenities, unparsed imported hours and likely duplicate places (warnings)."""
+    from nomadspot.duplicates import duplicate_problems
+
+    return hours_problems(places) + codec.warnings(places) + duplicate_problems(places)
 
 
 def check_file(path: Path) -> Report:
@@ -73,6 +82,4 @@ def check_example(note: Callable[[str], None]) -> Report:
     assert catalogue.path is not None
     note(f"note: no catalogue yet; checking the example catalogue ({catalogue.path})")
     places = list(catalogue.places)
-    return Report(
-        catalogue.path, len(places), tuple(hours_problems(places) + codec.warnings(places))
-    )
+    return Report(catalogue.path, len(places), tuple(problems_of(places)))

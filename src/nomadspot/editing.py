@@ -159,5 +159,3 @@ def _price(old: Price | None, changes: Mapping[str, Any]) -> Price | None:
     if not given_prices:
         return None
     return replace(old or Price(), **given_prices)
-
-

@@ -46,3 +46,10 @@ class LockError(CatalogueError):
 
 class WriteError(CatalogueError):
     """Writing the catalogue failed (disk full, read-only, permission)."""
+
+
+class OutputError(NomadspotError):
+    """stdout cannot be written (disk full, closed): exit 3, as a failed write is. What the
+    command saved before stays saved, and the message says so."""
+
+    exit_code = 3

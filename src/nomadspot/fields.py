@@ -199,17 +199,24 @@ class Hours(Text):
         text = super().given(value)
         if text is None:
             return None
-        from nomadspot.hours import validate
+        from nomadspot.errors import UsageError
+        from nomadspot.hours import from_user
 
-        problem = validate(text)
-        if problem is not None:
-            raise FieldError(
-                f"invalid opening_hours {text!r}: {problem}",
-                whole=True,
-                hint="use the OpenStreetMap syntax, e.g. "
-                '"Mo-Fr 08:30-18:00; Sa 10:00-13:00; PH off"',
-            )
-        return text
+        try:
+            return from_user(text)
+        except UsageError as error:
+            raise FieldError(error.message, whole=True, hint=error.hint) from error
+
+
+def _amount(text: str) -> float:
+    """``amounts.parse_amount``, its error said as a field's."""
+    from nomadspot.amounts import AMOUNT_FORMS, parse_amount
+    from nomadspot.errors import UsageError
+
+    try:
+        return parse_amount(text)
+    except UsageError as error:
+        raise FieldError(f"must be an amount such as {AMOUNT_FORMS}, not {text!r}") from error
 
 
 class Number(ValueType):
@@ -224,6 +231,8 @@ class Number(ValueType):
         self.high = high
         self.amount = amount  # "an amount between ...": prices
         self.whole = whole  # whole numbers written as integers
+        if amount:  # typed as people type them ('40,5', '40 €'): see amounts.parse_amount
+            self.option_type = str
 
     def read(self, value: object) -> Any:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -257,7 +266,9 @@ class Number(ValueType):
         return number
 
     def given(self, value: Any, today: dt.date | None = None) -> Any:
-        if isinstance(value, str):
+        if isinstance(value, str) and self.amount:
+            value = _amount(value)
+        elif isinstance(value, str):
             number = loose_number(value)
             if number is None:
                 raise FieldError(f"must be a number, not {value!r}")

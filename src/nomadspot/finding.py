@@ -65,7 +65,7 @@ def find(
     ranking has no results (``nothing_fits`` says why)."""
     from nomadspot import clock, gcpause, ranking
     from nomadspot.config import load_config
-    from nomadspot.paths import catalogue_path
+    from nomadspot.paths import catalogue_named, catalogue_path
     from nomadspot.store import load_for_reading
 
     config = config if config is not None else load_config()
@@ -87,12 +87,13 @@ def find(
         strict=strict,
     )
     path = catalogue_path(catalogue)
+    named = catalogue_named(catalogue)
     if request.near:  # a participant may be a place of any city
-        places = load_for_reading(path, say)
+        places = load_for_reading(path, say, named=named)
         meeting = planning.meeting(request, places.places, clock.now(), say, config)
     else:  # only the places of the meeting's city are read (all without a city)
         meeting = planning.meeting(request, (), clock.now(), say, config)
-        places = load_for_reading(path, say, city=meeting.city)
+        places = load_for_reading(path, say, city=meeting.city, named=named)
     weights = ranking.Weights.from_mapping(config.weights)
     centres = town_centres(places.places, say) if meeting.near else {}
     today = clock.today()

@@ -37,6 +37,9 @@ from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
+from nomadspot.hourstext import FRENCH_FORMS, Reading, as_meant, condense, from_french
+from nomadspot.zones import local_time, place_zone, zone_of
+
 if TYPE_CHECKING:
     from opening_hours import OpeningHours
 
@@ -44,11 +47,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "HOURS_UNKNOWN",
+    "Reading",
     "WindowCheck",
     "WindowJudge",
+    "as_meant",
     "check",
     "check_window",
+    "from_french",
+    "from_user",
     "parses",
+    "place_zone",
     "validate",
     "week",
 ]
@@ -80,41 +88,21 @@ class WindowCheck:
     does not close within a day after the meeting); when closed, the first closed moment.
     ``minutes_to_close_after_end``: when open and ``closes_at`` is known, the minutes
     between the end of the meeting and closing time.
+    ``by_appointment``: unknown because the rules that hold the window only say a comment
+    (``Mo-Fr "sur rendez-vous"``); ``text`` then reads "by appointment (sur rendez-vous)".
     """
 
     state: State
     text: str
     closes_at: dt.datetime | None = None
     minutes_to_close_after_end: float | None = None
+    by_appointment: bool = False
 
 
 UNKNOWN = WindowCheck("unknown", HOURS_UNKNOWN)
 
 
 # --- validation ------------------------------------------------------------------------
-
-_RULE_NAMES = {
-    "EOI": "end of text",
-    "unexpected EOI": "unexpected end of text",
-    "any_rule_separator": "';' or ','",
-    "rules_modifier": "'open', 'closed', 'off' or 'unknown'",
-    "always_open": "'24/7'",
-    "small_range_selectors": "days or times",
-    "week_selector": "a week",
-    "monthday_range": "a date",
-    "year": "a year",
-    "comment": "a comment in quotes",
-    "timespan": "a time span such as 08:30-18:00",
-    "holiday": "'PH' or 'SH'",
-    "wday": "a weekday (Mo, Tu, We, Th, Fr, Sa, Su)",
-    "hour_minutes": "a time such as 08:30",
-    "extended_hour_minutes": "a time such as 08:30",
-    "minute": "two-digit minutes",
-    "hour": "a two-digit hour",
-    "time": "a time such as 08:30",
-}
-_POSITION = re.compile(r"-->\s*(\d+):(\d+)")
-_EXPECTED = re.compile(r"^\s*=\s*(.*)$", re.MULTILINE)
 
 
 def _guard(call: Callable[[], _T]) -> _T | None:
@@ -128,34 +116,9 @@ def _guard(call: Callable[[], _T]) -> _T | None:
         return None
 
 
-def _condense(message: str, expression: str) -> str:
-    """The library's multi-line parser message as one line:
-    ``at character 7 ("8h-18h"): expected end of text, ';' or ',', ...``."""
-    position = _POSITION.search(message)
-    expected = _EXPECTED.search(message)
-    detail = expected.group(1).strip() if expected else ""
-    if detail.startswith("expected "):
-        words = re.split(r",\s*(?:or\s+)?|\s+or\s+", detail[len("expected ") :])
-        names = list(
-            dict.fromkeys(_RULE_NAMES.get(word, word.replace("_", " ")) for word in words if word)
-        )
-        detail = "expected " + ", ".join(names[:6]) + (", ..." if len(names) > 6 else "")
-    elif detail in _RULE_NAMES:
-        detail = _RULE_NAMES[detail]
-    elif detail == "unknown parsing error" or not detail:
-        detail = "not OpenStreetMap opening_hours syntax"
-    if position is None:
-        return detail
-    line, column = int(position.group(1)), int(position.group(2))
-    lines = expression.splitlines() or [""]
-    text = lines[line - 1] if 0 < line <= len(lines) else ""
-    rest = text[column - 1 : column + 19].split(";")[0].strip()
-    where = f"at character {column}" + (f" ({rest!r})" if rest else " (end of text)")
-    return f"{where}: {detail}"
-
-
 def validate(expression: str) -> str | None:
-    """None when ``expression`` is valid OpenStreetMap opening_hours, else why, in one line."""
+    """None when ``expression`` is valid OpenStreetMap opening_hours (read as meant,
+    ``as_meant``), else why, in one line."""
     if not expression.strip():
         return "empty"
     if len(expression) > MAX_EXPRESSION_LENGTH:
@@ -165,15 +128,39 @@ def validate(expression: str) -> str | None:
     import opening_hours
 
     try:
-        opening_hours.OpeningHours(expression, auto_country=False, auto_timezone=False)
+        meant = as_meant(expression).expression
+        opening_hours.OpeningHours(meant, auto_country=False, auto_timezone=False)
     except BaseException as error:
         if isinstance(error, _ALWAYS_RAISE):
             raise
         parser_error: type[BaseException] = getattr(opening_hours, "ParserError", Exception)
         if isinstance(error, parser_error):  # the stub does not declare it
-            return _condense(str(error), expression)
+            return condense(str(error), meant)
         return "not OpenStreetMap opening_hours syntax"
     return None
+
+
+def from_user(text: str) -> str:
+    """What to store for hours a person typed (``add``/``edit --hours``): OpenStreetMap
+    syntax read as meant (``Mo, Th 11:30-22:00`` stored ``Mo,Th 11:30-22:00``), or the
+    French form made OpenStreetMap (``lun-ven 8h-19h`` stored ``Mo-Fr 08:00-19:00``).
+    Raises ``UsageError`` (exit 2) saying why the OpenStreetMap reading failed."""
+    from nomadspot.errors import UsageError
+
+    problem = validate(text)
+    if problem is None:
+        return as_meant(text).tidied
+    try:
+        french = from_french(text)
+    except UsageError:
+        french = None
+    if french is not None and validate(french) is None:
+        return french
+    raise UsageError(
+        f"invalid opening_hours {text!r}: {problem}",
+        hint='use the OpenStreetMap syntax, e.g. "Mo-Fr 08:30-18:00; Sa 10:00-13:00; PH off", '
+        f"or the French form: {FRENCH_FORMS}",
+    )
 
 
 # --- parsing, cached ---------------------------------------------------------------------
@@ -197,7 +184,8 @@ def _needs_coords(expression: str) -> bool:
 
 
 def _parse(expression: str, country: str | None, coords: Coords | None) -> OpeningHours | None:
-    """The parsed expression, or None when it does not parse. ``coords`` only matter for
+    """The parsed expression, read as meant (``as_meant``), or None when it does not
+    parse. ``coords`` only matter for
     solar times and are dropped otherwise (so the cache is shared); for solar times they
     are rounded to ``_SUN_DECIMALS``, in the cache key and for the library."""
     coords = _solar_coords(expression, coords)
@@ -205,7 +193,7 @@ def _parse(expression: str, country: str | None, coords: Coords | None) -> Openi
     key = (expression, country, coords)
     if key in _parsed:  # rather than catching KeyError, which makes each new key slower
         return _parsed[key]
-    parsed = _build(expression, country, coords)
+    parsed = _build(as_meant(expression).expression, country, coords)
     if len(_parsed) >= _MAX_CACHED:
         _parsed.clear()
     _parsed[key] = parsed
@@ -235,8 +223,8 @@ def _build(expression: str, country: str | None, coords: Coords | None) -> Openi
             )
         # The library only applies coordinates to sun times with auto_timezone; its own
         # time zone look-up costs ~170 ms and ~100 MB on first use, so the zone is given
-        # whenever ``_zone`` knows it (the library then skips its own).
-        zone = _zone(country, coords)
+        # whenever ``zone_of`` knows it (the library then skips its own).
+        zone = zone_of(country, coords)
         if zone is not None:
             return opening_hours.OpeningHours(
                 expression,
@@ -261,50 +249,6 @@ def _build(expression: str, country: str | None, coords: Coords | None) -> Openi
     return None
 
 
-def _zone(country: str | None, coords: Coords) -> Any:
-    """The place's time zone, or None to let the library look it up: the only zone of its
-    country in the system's tz database (zone.tab), else the gazetteer's answer when its
-    index is built (building it is for commands that need towns, not for hours)."""
-    if not country:
-        return None
-    try:
-        from zoneinfo import ZoneInfo
-
-        zones = _country_zones().get(country.upper(), ())
-        if len(zones) == 1:
-            return ZoneInfo(zones[0])
-        from nomadspot import gazetteer
-
-        if not gazetteer.index_path().exists():
-            return None
-        name = gazetteer.country_timezone(country, *coords)
-        return ZoneInfo(name) if name else None
-    except Exception:  # a missing zone or an unreadable index: the library looks it up
-        return None
-
-
-@lru_cache(maxsize=1)
-def _country_zones() -> dict[str, tuple[str, ...]]:
-    """Country code to its zones, from the tz database's zone.tab (empty when the system
-    has none, as on Windows)."""
-    import zoneinfo
-    from pathlib import Path
-
-    for folder in zoneinfo.TZPATH:
-        table = Path(folder) / "zone.tab"
-        try:
-            lines = table.read_text(encoding="utf-8").splitlines()
-        except OSError:
-            continue
-        zones: dict[str, list[str]] = {}
-        for line in lines:
-            fields = line.split("\t")
-            if len(fields) >= 3 and not line.startswith("#"):
-                zones.setdefault(fields[0], []).append(fields[2])
-        return {country: tuple(names) for country, names in zones.items()}
-    return {}
-
-
 def _solar_coords(expression: str, coords: Coords | None) -> Coords | None:
     """The coordinates that matter to ``expression``: none unless it uses sun times, and
     then rounded to 0.1 degree so that the places of a town share one parsed expression
@@ -315,10 +259,6 @@ def _solar_coords(expression: str, coords: Coords | None) -> Coords | None:
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         return None
     return (round(lat, _SUN_DECIMALS), round(lon, _SUN_DECIMALS))
-
-
-def _naive(moment: dt.datetime) -> dt.datetime:
-    return moment.replace(tzinfo=None) if moment.tzinfo is not None else moment
 
 
 _STATE_NAMES: dict[Any, State] = {}  # the library's states by value: three in practice
@@ -406,8 +346,11 @@ def check(
     start: dt.datetime,
     end: dt.datetime,
     coords: Coords | None = None,
+    zone: dt.tzinfo | None = None,
 ) -> WindowCheck:
-    """The verdict of ``expression`` on the window ``[start, end)`` (naive local times).
+    """The verdict of ``expression`` on the window ``[start, end)``: naive datetimes are
+    the place's wall-clock times; aware ones are instants, converted to ``zone`` (the
+    place's time zone) when given, else read on their own clock.
 
     Open only when open for the whole window; closed when closed at any moment of it;
     otherwise unknown. ``None`` or an expression that does not parse is unknown."""
@@ -415,7 +358,7 @@ def check(
         return UNKNOWN
     coords = _solar_coords(expression, coords)  # so that nearby places share the cache
     country = country.upper() if country else None
-    start, end = _naive(start), _naive(end)
+    start, end = local_time(start, zone), local_time(end, zone)
     return _check_cached(expression, country, coords, start, end)
 
 
@@ -430,11 +373,27 @@ def _check_cached(
     parsed = _parse(expression, country, coords)
     if parsed is None:
         return UNKNOWN
-    result = _guard(lambda: _evaluate(parsed, start, end))
+    appointments = frozenset(as_meant(expression).appointments)
+    result = _guard(lambda: _evaluate(parsed, start, end, appointments))
     return UNKNOWN if result is None else result
 
 
-def _evaluate(parsed: OpeningHours, start: dt.datetime, end: dt.datetime) -> WindowCheck:
+def _unknown(comments: list[str], appointments: frozenset[str]) -> WindowCheck:
+    """Unknown hours, said "by appointment" when the rules that hold the window say only a
+    comment."""
+    if appointments and all(comment in appointments for comment in comments):
+        return WindowCheck(
+            "unknown", _with_comments("by appointment", comments), by_appointment=True
+        )
+    return WindowCheck("unknown", _with_comments(HOURS_UNKNOWN, comments))
+
+
+def _evaluate(
+    parsed: OpeningHours,
+    start: dt.datetime,
+    end: dt.datetime,
+    appointments: frozenset[str] = frozenset(),
+) -> WindowCheck:
     """The verdict on ``[start, end)``, from the window's own calendar days first: they
     decide a closed or unknown window. Only an open one needs the day before and the day
     after, where the opening that holds it may begin or end, and only when that opening
@@ -462,7 +421,7 @@ def _evaluate(parsed: OpeningHours, start: dt.datetime, end: dt.datetime) -> Win
             return WindowCheck("closed", f"closed at {_hhmm(moment)}", moment, None)
     unknown = [spans[index] for index in inside if spans[index][2] == "unknown"]
     if unknown:
-        return WindowCheck("unknown", _with_comments(HOURS_UNKNOWN, [u[3] for u in unknown]))
+        return _unknown([u[3] for u in unknown], appointments)
     # Open all along: the opening that holds the window, across comment changes.
     comments = [spans[index][3] for index in inside]
     last = _run_end(spans, inside[-1])
@@ -518,28 +477,32 @@ def _joined(before: list[Interval], after: list[Interval]) -> list[Interval]:
 
 
 def check_window(place: Place, start: dt.datetime, end: dt.datetime) -> WindowCheck:
-    """``check`` with the place's hours, country (default FR) and coordinates."""
+    """``check`` with the place's hours, country (default FR), coordinates and, for an
+    instant (aware datetimes), time zone."""
     if not place.opening_hours:
         return UNKNOWN
-    return check(place.opening_hours, place.country_or_default, start, end, place.coordinates)
+    zone = place_zone(place) if start.tzinfo is not None else None
+    return check(place.opening_hours, place.country_or_default, start, end, place.coordinates, zone)
 
 
 class WindowJudge:
     """``check_window`` for many places and one window, as ``find`` asks it: the verdict
-    on an expression without sun times depends only on the expression and the country,
-    so places that share them share one look-up."""
+    on an expression without sun times depends only on the expression and the country
+    (and, for an instant, the place's time zone), so places that share them share one
+    look-up."""
 
     __slots__ = ("_seen", "end", "start")
 
     def __init__(self, start: dt.datetime, end: dt.datetime) -> None:
-        self.start, self.end = _naive(start), _naive(end)
-        self._seen: dict[tuple[str, str | None], WindowCheck] = {}
+        self.start, self.end = start, end
+        self._seen: dict[tuple[str, str | None, object], WindowCheck] = {}
 
     def __call__(self, place: Place) -> WindowCheck:
         expression = place.opening_hours
         if not expression:
             return UNKNOWN
-        key = (expression, place.country)
+        zone = place_zone(place) if self.start.tzinfo is not None else None
+        key = (expression, place.country, zone)
         found = self._seen.get(key)
         if found is None:
             found = check_window(place, self.start, self.end)
@@ -562,13 +525,14 @@ def _is_holiday(country: str | None, day: dt.date) -> bool:
     return state == "open"
 
 
-def _day_text(parsed: OpeningHours, day: dt.date) -> str:
+def _day_text(parsed: OpeningHours, day: dt.date, appointments: frozenset[str]) -> str:
     begin = dt.datetime.combine(day, dt.time(0))
     spans = _intervals(parsed, begin, begin + _DAY)
     if len(spans) == 1 and spans[0][2] == "open":
         return _with_comments("open 24 hours", [spans[0][3]])
     if len(spans) == 1 and spans[0][2] == "unknown":
-        return _with_comments("unknown", [spans[0][3]])
+        what = "by appointment" if spans[0][3] in appointments else "unknown"
+        return _with_comments(what, [spans[0][3]])
     parts = []
     for opens, closes, state, comment in spans:
         if state == "closed":
@@ -593,15 +557,17 @@ def week(
     """The hours of the seven days from ``start``: ``"08:30–18:00"``, ``"closed"``,
     ``"08:00–12:00, 14:00–18:00"``, ``"open 24 hours"``, ``"unknown"``, with public holidays
     of ``country`` applied and marked ``" (public holiday)"``. An expression that does not
-    parse gives ``"hours unknown (does not parse)"`` each day."""
+    parse gives ``"hours unknown (does not parse)"`` each day; a comment-only rule gives
+    ``"by appointment (...)"``."""
     country = country.upper() if country else None
     parsed = _parse(expression, country, coords)
+    appointments = frozenset(as_meant(expression).appointments)
     days = [start + dt.timedelta(days=offset) for offset in range(7)]
     found: list[tuple[dt.date, str]] = []
     for day in days:
         text = None
         if parsed is not None:
-            text = _guard(partial(_day_text, parsed, day))
+            text = _guard(partial(_day_text, parsed, day, appointments))
         if text is None:
             text = HOURS_UNKNOWN + (" (does not parse)" if parsed is None else "")
         if _is_holiday(country, day):

@@ -26,6 +26,14 @@ def catalogue_path(option: str | os.PathLike[str] | None) -> Path:
     return default_catalogue_path()
 
 
+def catalogue_named(option: str | os.PathLike[str] | None, flag: str = "--catalogue") -> str | None:
+    """Who named the catalogue explicitly (``flag``, or the environment), if anyone. Only a
+    catalogue nobody named falls back to the example one when it is missing."""
+    if option:
+        return flag
+    return "NOMADSPOT_CATALOGUE" if os.environ.get("NOMADSPOT_CATALOGUE") else None
+
+
 def config_path() -> Path:
     """``NOMADSPOT_CONFIG``, else ``config.toml`` in the platformdirs config dir."""
     env = os.environ.get("NOMADSPOT_CONFIG")

@@ -126,6 +126,7 @@ def meeting(
     country = _country(request, config)
     _check_numbers(request, people)
     start, duration = _window(request, config, now)
+    _warn_if_over(start, duration, now, note)
     return Meeting(
         city=request.city or (config.city if config is not None else None),
         country=country,
@@ -143,6 +144,17 @@ def meeting(
         strict=request.strict,
         objective=request.objective,
     )
+
+
+def _warn_if_over(
+    start: dt.datetime | None, duration: dt.timedelta, now: dt.datetime, note: Callable[[str], None]
+) -> None:
+    """A window already over is probably a slip (``--at 8h`` at noon): say so on stderr."""
+    from nomadspot import timeparse
+
+    over = None if start is None else timeparse.window_warning(start, start + duration, now)
+    if over is not None:
+        note(over)
 
 
 def _config_people(config: Config | None) -> int | None:
@@ -183,10 +195,15 @@ def _window(
 def _country(request: Request, config: Config | None) -> str | None:
     typed = request.country or (config.country if config is not None else None)
     country = typed.strip().upper() if typed else None
-    if country is not None and not re.fullmatch(r"[A-Z]{2}", country):
+    if country is None or re.fullmatch(r"[A-Z]{2}", country):
+        return country
+    from nomadspot.gazetteer import country_code  # a name: France, Autriche, Austria
+
+    try:
+        return country_code(country)
+    except UsageError as error:
         where = "--country" if request.country else "the config file's [defaults] country"
-        raise UsageError(f"{where} {typed!r} must be a two-letter ISO code such as FR")
-    return country
+        raise UsageError(f"{where}: {error.message}", hint=error.hint) from error
 
 
 def _needs(request: Request, config: Config | None) -> tuple[str, ...]:

@@ -1,40 +1,73 @@
 """Reading and writing the catalogue file safely.
 
 - Loading validates the whole file; any problem is a ``CatalogueError`` (exit 3) that
-  lists every problem, and nothing is written.
-- Writing is a read-modify-write under an exclusive lock on ``catalogue.toml.lock``
-  (``flock``: the kernel releases it when a process dies, so a killed nomadspot never
-  leaves a lock that blocks the next one). The new text goes to a temp file in the same
-  folder, is flushed and fsynced, the previous version is kept as ``catalogue.toml.bak``
-  (a hard link, so it costs nothing), then ``os.replace`` swaps the new file in and the
-  folder is fsynced. A crash at any point leaves either the old or the new file, whole.
-- A file that does not parse is never overwritten: the read comes first and fails.
+  lists every problem, and nothing is written. Places whose ``[[place]]`` block is in the
+  cache are not parsed again (see ``cache`` and ``blocks``).
+- Writing is a read-modify-write under the file's lock (see ``safefile``): only the places
+  that changed are serialised again, the others keep their text as it is in the file;
+  nothing is written when the file changed since it was read, or when the new text would
+  not load back.
+- A path that is not a regular file is refused before anything waits on it.
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
-import math
-import os
-import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
-from nomadspot import cache
-from nomadspot.errors import CatalogueError, LockError, UsageError, WriteError
+from nomadspot import blocks, cache
+from nomadspot.errors import CatalogueError, UsageError
 from nomadspot.model import Place
+from nomadspot.safefile import (
+    DEFAULT_LOCK_TIMEOUT,
+    Snapshot,
+    backup_path,
+    check_regular,
+    lock_path,
+    locked,
+    other_links,
+    real_path,
+    remove_temp_files,
+    same_file,
+    write_atomic,
+)
+
+__all__ = [
+    "DEFAULT_LOCK_TIMEOUT",
+    "Block",
+    "Catalogue",
+    "backup_path",
+    "create",
+    "example",
+    "load",
+    "load_for_reading",
+    "lock_path",
+    "locked",
+    "parse",
+    "parse_toml",
+    "read_text",
+    "refuse_output_onto",
+    "save",
+    "serialise",
+    "update",
+    "write_atomic",
+]
 
 T = TypeVar("T")
-
-LOCK_TIMEOUT_ENV = "NOMADSPOT_LOCK_TIMEOUT"
-DEFAULT_LOCK_TIMEOUT = 10.0
-# A temp file of a write that was killed is deleted by a later write once this old.
-STALE_TEMP_SECONDS = 10 * 60
 EXAMPLE_RESOURCE = "example-catalogue.toml"
+
+
+class Block(NamedTuple):
+    """One place's ``[[place]]`` text as in the file, its cache key and its cache record:
+    what a write reuses for a place it does not change."""
+
+    place: Place
+    text: str
+    key: str
+    record: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,9 +78,10 @@ class Catalogue:
     extra: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
     is_example: bool = False
-    # Each place's TOML text as last written or read from the cache, reused by the next
-    # write for the places it does not change.
-    blocks: cache.Blocks = field(default_factory=dict, compare=False, repr=False)
+    # Each place's block of the file, by id (empty when the file did not split into
+    # blocks): reused by the next write for the places it does not change.
+    blocks: Mapping[str, Block] = field(default_factory=dict, compare=False, repr=False)
+    newline: str = "\n"  # the file's line ending, kept when it is rewritten
     # Loaded for one city (``load(city=...)``): ``places`` are that city's only, and
     # ``elsewhere`` places of the file are in other cities. Such a catalogue is never saved.
     only_city: str | None = None
@@ -69,14 +103,14 @@ class Catalogue:
 
     def with_places(self, places: tuple[Place, ...] | list[Place]) -> Catalogue:
         self._refuse_partial()
-        return Catalogue(tuple(places), self.extra, self.path, self.is_example, self.blocks)
+        return replace(self, places=tuple(places))
 
     def in_city(self, city: str | None) -> Catalogue:
         """The catalogue restricted to the places of ``city`` (all of them for None)."""
         if city is None or self.only_city is not None:
             return self
-        key = cache.city_key(city)
-        places = tuple(place for place in self.places if cache.city_key(place.city) == key)
+        key = city_key(city)
+        places = tuple(place for place in self.places if city_key(place.city) == key)
         return replace(self, places=places, only_city=city, elsewhere=self.total - len(places))
 
     def _refuse_partial(self) -> None:
@@ -84,10 +118,14 @@ class Catalogue:
             raise AssertionError("a catalogue loaded for one city cannot be changed or saved")
 
 
-def _parse_toml(text: str) -> dict[str, Any]:
-    import tomli  # the compiled wheel: about 3x faster than the standard library's tomllib
+def city_key(city: str) -> str:
+    """How ``find --city`` compares cities: folded names."""
+    from nomadspot.text import fold_cached
 
-    return tomli.loads(text)
+    return fold_cached(city)
+
+
+# --- reading ------------------------------------------------------------------------------
 
 
 def decode_error(path: Path, error: Exception) -> CatalogueError:
@@ -112,20 +150,21 @@ def decode_error(path: Path, error: Exception) -> CatalogueError:
 def parse_toml(text: str, path: Path) -> dict[str, Any]:
     """The TOML document; a syntax error is a ``CatalogueError`` with line and column."""
     try:
-        return _parse_toml(text)
+        return blocks.parse_toml(text)
     except ValueError as error:  # TOMLDecodeError is a ValueError; its message has line/column
+        backup = backup_path(real_path(path))
+        where = f"; the previous version is in {backup}" if backup.is_file() else ""
         raise CatalogueError(
             f"{path} is not valid TOML: {error}",
-            hint="fix the file by hand (nothing was written); a copy of the previous "
-            "version may be in catalogue.toml.bak",
+            hint=f"fix the file by hand (nothing was written){where}",
         ) from error
     except RecursionError as error:
         raise CatalogueError(f"{path} is nested too deeply to be a catalogue") from error
 
 
 def parse(text: str, path: Path) -> Catalogue:
-    """Parse and validate catalogue text; every failure is a ``CatalogueError``."""
-    from nomadspot import codec  # a warm cache spares find and list the validation code
+    """Parse and validate the whole catalogue text; every failure is a ``CatalogueError``."""
+    from nomadspot import codec
 
     document = parse_toml(text, path)
     try:
@@ -136,26 +175,25 @@ def parse(text: str, path: Path) -> Catalogue:
 
 
 def read_bytes(path: Path) -> bytes | None:
-    """The file's bytes, or None when it does not exist."""
+    """The file's bytes, or None when it does not exist. Anything but a regular file is
+    refused before it is opened, and opened without waiting (a FIFO made meanwhile)."""
+    import os
+    import stat
+
+    check_regular(path)
     try:
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         return None
     except OSError as error:
         raise _read_error(path, error) from error
-
-
-def _digest_of_file(path: Path) -> str | None:
-    """``cache.digest`` of the file's bytes, read in chunks: when the cache has the places,
-    the file is hashed without a copy of it in memory (half the time of reading 30 MB and
-    hashing them). None when it does not exist."""
-    try:
-        with path.open("rb") as stream:
-            return cache.digest_stream(stream)
-    except FileNotFoundError:
-        return None
-    except OSError as error:
-        raise _read_error(path, error) from error
+    with os.fdopen(fd, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            check_regular(path)  # replaced meanwhile: say by what
+        try:
+            return stream.read()
+        except OSError as error:
+            raise _read_error(path, error) from error
 
 
 def _read_error(path: Path, error: OSError) -> CatalogueError:
@@ -171,7 +209,7 @@ def read_text(path: Path) -> str | None:
 
 
 def _decode_utf8(data: bytes, path: Path) -> str:
-    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0  # Notepad's byte order mark: ignored
+    bom = len(blocks.BOM) if data.startswith(blocks.BOM) else 0  # Notepad's: ignored
     try:
         return data[bom:].decode("utf-8")
     except UnicodeDecodeError as error:
@@ -184,56 +222,104 @@ def _decode_utf8(data: bytes, path: Path) -> str:
 
 
 def load(path: Path, *, for_writing: bool = False, city: str | None = None) -> Catalogue | None:
-    """The catalogue at ``path``, or None when there is no file there yet. A parsed copy
-    in the cache is used when it matches the file's exact bytes; ``for_writing`` also
-    loads each place's TOML text, so that a write re-serialises only what changed. With
-    ``city``, only that city's places are loaded (see ``Catalogue.in_city``); the whole
-    file is still validated."""
+    """The catalogue at ``path``, or None when there is no file there yet. ``for_writing``
+    also keeps each place's block of text, so that a write re-serialises only what
+    changed. With ``city``, only that city's places are loaded (see
+    ``Catalogue.in_city``); the whole file is still validated."""
     if for_writing and city is not None:
         raise ValueError("a catalogue loaded for writing holds every place")
-    looked_ns = time.time_ns()  # before the stat: see cache.trusted_digest
-    status = _stat(path)
-    if status is None:
-        return None
-    data_digest = cache.trusted_digest(path, status)
-    cached = (
-        cache.get(path, data_digest, with_blocks=for_writing, city=city) if data_digest else None
-    )
-    if cached is None:  # not vouched for by its stat (or no entry): hash the file
-        data_digest = _digest_of_file(path)
-        if data_digest is None:
-            return None
-        cached = cache.get(path, data_digest, with_blocks=for_writing, city=city)
-        if cached is None:  # not in the cache either: read and parse it
-            data = read_bytes(path)
-            if data is None:
-                return None
-            data_digest = cache.digest(data)  # of these very bytes, should the file change
+    data = read_bytes(path)
+    return None if data is None else _catalogue_of(path, data, for_writing, city)
+
+
+def _catalogue_of(path: Path, data: bytes, for_writing: bool, city: str | None) -> Catalogue:
+    data_digest = cache.digest(data)
+    newline = blocks.newline_of(data)
+    folded = None if city is None else city_key(city)
+    if not for_writing:
+        cached = cache.read_places(path, data_digest, folded)
+        if cached is not None:
+            places = tuple(cached.places)
+            elsewhere = cached.total - len(places)
+            return Catalogue(
+                places, cached.extra, path, newline=newline, only_city=city, elsewhere=elsewhere
+            )
+    entry = cache.get(path)
+    if entry is None or entry.digest != data_digest:
+        entry = _entry_from_blocks(path, data, data_digest, entry)
+        if entry is None:  # not in blocks: the whole file, parsed at once
             catalogue = parse(_decode_utf8(data, path), path)
-            cache.put(path, data_digest, catalogue.places, catalogue.extra, {})
-            cache.vouch(path, status, data_digest, cache.racy_from(looked_ns))
-            return catalogue.in_city(city)
-        cache.vouch(path, status, data_digest, cache.racy_from(looked_ns))
-    places, extra, blocks, total = cached
+            _put(path, data_digest, catalogue)
+            return replace(catalogue, newline=newline).in_city(city)
+        cache.put(path, entry)
+    chosen = [at for at, place_city in enumerate(entry.cities) if folded in (None, place_city)]
+    try:
+        places = tuple(cache.places_of(cache.decode_records(entry.records[at] for at in chosen)))
+    except (ValueError, TypeError, KeyError):  # an entry nomadspot did not write
+        catalogue = parse(_decode_utf8(data, path), path)
+        _put(path, data_digest, catalogue)
+        return replace(catalogue, newline=newline).in_city(city)
     return Catalogue(
         places,
-        extra,
+        entry.extra,
         path,
-        blocks=blocks,
+        blocks=_blocks_of(data, places, entry) if for_writing else {},
+        newline=newline,
         only_city=city,
-        elsewhere=total - len(places),
+        elsewhere=len(entry.records) - len(places),
     )
 
 
-def _stat(path: Path) -> os.stat_result | None:
-    """The file's status (taken before its bytes are read), or None when it is missing.
-    Other errors are left to ``read_bytes``, which names them."""
-    try:
-        return path.stat()
-    except FileNotFoundError:
+def _put(path: Path, data_digest: str, catalogue: Catalogue) -> None:
+    """Cache a catalogue parsed whole: usable for these exact bytes only (no block keys)."""
+    places = catalogue.places
+    records = [cache.record_of(place) for place in places]
+    ids = [place.id for place in places]
+    cities = [city_key(place.city) for place in places]
+    cache.put(path, cache.Entry(data_digest, catalogue.extra, cities, records, None, ids))
+
+
+def _entry_from_blocks(
+    path: Path, data: bytes, data_digest: str, previous: cache.Entry | None
+) -> cache.Entry | None:
+    """The entry for ``data``, parsing only the blocks that ``previous`` does not have;
+    None at the least doubt (see ``blocks``) or problem, for the whole file to be parsed."""
+    from nomadspot import codec
+
+    header, texts = blocks.split(data)
+    document = blocks.parse_header(header)
+    if document is None:
         return None
-    except OSError:
-        return os.stat_result((0,) * 10)  # never vouched for (see cache.vouch)
+    known = previous.by_key() if previous is not None else {}
+    keys = [blocks.key(text) for text in texts]
+    fresh = [(at, blocks.parse_block(texts[at])) for at, key in enumerate(keys) if key not in known]
+    if any(table is None for _, table in fresh):
+        return None
+    try:
+        decoded = codec.decode({**document, "place": [table for _, table in fresh]})
+    except (codec.InvalidCatalogue, codec.NewerVersion):
+        return None  # the whole file's parse reports it, with every place's position
+    records = [known.get(key, ("", "", b"")) for key in keys]
+    for (at, _), place in zip(fresh, decoded.places, strict=True):
+        records[at] = (place.id, city_key(place.city), cache.record_of(place))
+    ids = [place_id for place_id, _, _ in records]
+    cities = [place_city for _, place_city, _ in records]
+    lines = [record for _, _, record in records]
+    if len(set(ids)) != len(ids):
+        return None  # a duplicate id: the whole file's parse reports it with its positions
+    return cache.Entry(data_digest, dict(decoded.extra), cities, lines, keys, ids)
+
+
+def _blocks_of(data: bytes, places: tuple[Place, ...], entry: cache.Entry) -> dict[str, Block]:
+    """Each place's block of the file, for a write to reuse; none when the file did not
+    split into blocks."""
+    texts = blocks.split(data).blocks
+    if entry.keys is None or len(texts) != len(places):
+        return {}
+    return {
+        place.id: Block(place, text.decode("utf-8").rstrip("\r\n"), key, record)
+        for place, text, key, record in zip(places, texts, entry.keys, entry.records, strict=True)
+    }
 
 
 def example() -> Catalogue:
@@ -247,14 +333,25 @@ def example() -> Catalogue:
 
 
 def load_for_reading(
-    path: Path, note: Callable[[str], None], *, city: str | None = None
+    path: Path,
+    note: Callable[[str], None],
+    *,
+    city: str | None = None,
+    named: str | None = None,
 ) -> Catalogue:
     """For read-only commands: the user's catalogue, or the shipped example (with a note on
     stderr) when the user has none yet; with ``city``, only that city's places (see
-    ``load``). Nothing is written."""
+    ``load``). A catalogue ``named`` explicitly (by ``--catalogue``, the environment...)
+    that does not exist is an error instead: a typo never shows the example places.
+    Nothing is written."""
     catalogue = load(path, city=city)
     if catalogue is not None:
         return catalogue
+    if named is not None:
+        raise CatalogueError(
+            f"no catalogue at {path} (named by {named})",
+            hint="check the path, or create the catalogue there with 'nomadspot init'",
+        )
     note(
         f"note: no catalogue at {path} yet; showing the example catalogue "
         "(run 'nomadspot init' to start your own)"
@@ -262,25 +359,29 @@ def load_for_reading(
     return example().in_city(city)
 
 
-def serialise(catalogue: Catalogue) -> tuple[str, dict[str, tuple[Place, str]]]:
+# --- writing ------------------------------------------------------------------------------
+
+
+def serialise(catalogue: Catalogue) -> tuple[str, list[Block]]:
     """The catalogue's TOML text and each place's block of it. A place unchanged since the
-    catalogue's ``blocks`` were made reuses its block instead of being written again."""
+    catalogue was read keeps its text as it was in the file."""
     import tomli_w
 
     from nomadspot import codec
 
+    newline = catalogue.newline
     header = tomli_w.dumps({"version": codec.FORMAT_VERSION, **catalogue.extra})
-    blocks: dict[str, tuple[Place, str]] = {}
-    parts = [header]
+    written: list[Block] = []
     for place in catalogue.places:
         known = catalogue.blocks.get(place.id)
-        if known is not None and (known[0] is place or known[0] == place):
-            block = known[1]
-        else:
-            block = _place_block(tomli_w.dumps({"place": codec.encode_place(place)}))
-        blocks[place.id] = (place, block)
-        parts.append(block)
-    return "\n".join(parts), blocks
+        if known is None or not (known.place is place or known.place == place):
+            text = _place_block(tomli_w.dumps({"place": codec.encode_place(place)}))
+            text = text.rstrip("\n").replace("\n", newline)
+            key = blocks.key(text.encode("utf-8", "surrogatepass"))  # refused below
+            known = Block(place, text, key, cache.record_of(place))
+        written.append(known)
+    parts = [header.replace("\n", newline).rstrip(newline), *(block.text for block in written)]
+    return (newline * 2).join(parts) + newline, written
 
 
 def _place_block(table_text: str) -> str:
@@ -298,244 +399,72 @@ def _place_block(table_text: str) -> str:
     return "[[place]]\n" + table_text[len(head) :]
 
 
-# --- locking -----------------------------------------------------------------------------
-
-
-def lock_path(path: Path) -> Path:
-    return path.with_name(path.name + ".lock")
-
-
-def backup_path(path: Path) -> Path:
-    return path.with_name(path.name + ".bak")
-
-
-def _lock_timeout() -> float:
-    try:
-        value = float(os.environ.get(LOCK_TIMEOUT_ENV, DEFAULT_LOCK_TIMEOUT))
-    except ValueError:
-        return DEFAULT_LOCK_TIMEOUT
-    return DEFAULT_LOCK_TIMEOUT if math.isnan(value) else value  # nan would wait forever
+def _refuse_hard_links(path: Path, target: Path) -> None:
+    """A file with other hard links would be cut off from them by the replace of a write
+    (called with the lock held, once the temp files of killed writes are gone)."""
+    links = other_links(target)
+    if links:
+        raise CatalogueError(
+            f"{path} has {links} other hard link{'s' if links > 1 else ''}; nomadspot "
+            "replaces the file whole on every write, which would cut those links off it",
+            hint="keep one copy and point to it with a symbolic link (ln -s), which "
+            "nomadspot writes through; nothing was written",
+        )
 
 
 @contextlib.contextmanager
-def locked(path: Path, timeout: float | None = None) -> Iterator[None]:
-    """Hold the catalogue's lock. Waits up to ``timeout`` seconds for another process, then
-    raises ``LockError`` naming the lock file."""
-    lock_file = lock_path(path)
-    try:
-        lock_file.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as error:
-        raise _write_error(path, error) from error
-    try:
-        deadline = time.monotonic() + (_lock_timeout() if timeout is None else timeout)
-        while not _try_lock(fd):
-            if time.monotonic() >= deadline:
-                raise LockError(
-                    f"the catalogue is locked by another nomadspot ({lock_file})",
-                    hint="wait for the other command to finish; a lock whose process has "
-                    "ended is released by itself",
-                )
-            time.sleep(0.02)
-        yield
-    finally:
-        os.close(fd)  # closing the descriptor releases the lock
-
-
-if sys.platform == "win32":  # pragma: no cover - nomadspot is tested on POSIX
-    import msvcrt
-
-    def _try_lock(fd: int) -> bool:
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
-        return True
-
-else:
-    import fcntl
-
-    def _try_lock(fd: int) -> bool:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        return True
-
-
-# --- writing -----------------------------------------------------------------------------
-
-
-def _write_error(path: Path, error: OSError) -> WriteError:
-    advice = {
-        errno.ENOSPC: "free some disk space and try again",
-        errno.EDQUOT: "free some space in your quota and try again",
-        errno.EROFS: "the folder is on a read-only file system; use --catalogue to choose "
-        "another place",
-        errno.EACCES: f"check the permissions of {path.parent}, or use --catalogue",
-        errno.EPERM: f"check the permissions of {path.parent}, or use --catalogue",
-    }.get(error.errno or 0, "check the folder and try again")
-    reason = error.strerror or str(error)
-    return WriteError(
-        f"cannot write {path}: {reason}; the catalogue was left as it was", hint=advice
-    )
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # pragma: no cover - some platforms cannot open folders
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover
-        pass
-    finally:
-        os.close(fd)
-
-
-def write_atomic(path: Path, content: str | bytes, *, keep_backup: bool = True) -> None:
-    """Replace ``path`` by ``content`` so that a crash leaves the old file or the new one."""
-    folder = path.parent
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        import tempfile  # writers only
-
-        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as error:
-        raise _write_error(path, error) from error
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        with contextlib.suppress(FileNotFoundError):
-            os.chmod(temp, path.stat().st_mode & 0o7777)
-        if keep_backup and path.exists():
-            _keep_backup(path)
-        os.replace(temp, path)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise _write_error(path, error) from error
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
-    _fsync_dir(folder)
-
-
-def _keep_backup(path: Path) -> None:
-    """Make ``catalogue.toml.bak`` the current file, atomically (hard link, else copy)."""
-    backup = backup_path(path)
-    with contextlib.suppress(OSError):
-        if os.path.samefile(path, backup):
-            # Already the current version (a write stopped after this step, before its
-            # replace). Go no further: renaming a link onto another link of the same file
-            # does nothing and would leave the staging link behind.
-            return
-    staging = backup.with_name(f".{backup.name}.{os.getpid()}.tmp")
-    with contextlib.suppress(FileNotFoundError):
-        staging.unlink()
-    try:
-        try:
-            os.link(path, staging)
-        except OSError:
-            import shutil
-
-            shutil.copy2(path, staging)
-        os.replace(staging, backup)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            staging.unlink()
-        raise
-
-
-def remove_stale_temp_files(path: Path, max_age: float = STALE_TEMP_SECONDS) -> None:
-    """Delete ``.catalogue.toml.*.tmp`` files older than ``max_age`` seconds: what writes
-    killed mid-way left (each a whole or partial copy of the catalogue). Harmless, but they
-    pile up. Called with the lock held, when no other nomadspot is writing; the age margin
-    also spares a write made without the lock."""
-    prefix = f".{path.name}."
-    cutoff = time.time() - max_age
-    try:
-        with os.scandir(path.parent) as entries:
-            for entry in entries:
-                if not (entry.name.startswith(prefix) and entry.name.endswith(".tmp")):
-                    continue
-                with contextlib.suppress(OSError):
-                    info = entry.stat(follow_symlinks=False)
-                    if entry.is_file(follow_symlinks=False) and info.st_mtime < cutoff:
-                        Path(entry.path).unlink()
-    except OSError:
-        pass
+def _writing(path: Path) -> Iterator[Path]:
+    """Hold the lock of the file a write replaces (a symbolic link's target) and yield
+    that file's path; refused at once when it is not a regular file."""
+    check_regular(path)
+    target = real_path(path)
+    with locked(target):
+        remove_temp_files(target)
+        _refuse_hard_links(path, target)
+        yield target
 
 
 def update(path: Path, change: Callable[[Catalogue], tuple[Catalogue, T]]) -> T:
     """Read-modify-write under the lock. ``change`` gets the current catalogue (empty when
     the file does not exist yet) and returns the new one and a result. The file is written
     only when the places changed; a catalogue that does not load is never written."""
-    with locked(path):
-        remove_stale_temp_files(path)
-        current = load(path, for_writing=True) or Catalogue(path=path)
+    with _writing(path) as target:
+        data = read_bytes(target)
+        if data is None:
+            current = Catalogue(path=path)
+        else:
+            current = replace(_catalogue_of(target, data, True, None), path=path)
         new, result = change(current)
-        if new.places != current.places or new.extra != current.extra or not path.exists():
-            save(path, new)
+        if new.places != current.places or new.extra != current.extra or data is None:
+            read = Snapshot(None if data is None else cache.digest(data))
+            save(target, new, unchanged_since=read)
     return result
 
 
-def save(path: Path, catalogue: Catalogue) -> None:
+def save(path: Path, catalogue: Catalogue, *, unchanged_since: Snapshot | None = None) -> None:
     """Write the catalogue atomically (the caller holds the lock) and cache what it wrote.
-    Nothing is written when the text would not load back (``refuse_unloadable``)."""
+    Nothing is written when the text would not load back (``refuse_unloadable``), or when
+    the file is no longer the one read (``unchanged_since``)."""
     catalogue._refuse_partial()
     try:
-        text, blocks = serialise(catalogue)
+        text, written = serialise(catalogue)
     except RecursionError as error:
         raise CatalogueError(
             f"cannot write {path}: a value in it is nested too deeply; "
             "the catalogue was left as it was"
         ) from error
-    refuse_unloadable(catalogue, blocks)
+    refuse_unloadable(catalogue, written)
     data = text.encode("utf-8")
-    write_atomic(path, data)
-    data_digest = cache.digest(data)
-    cache.put(path, data_digest, catalogue.places, catalogue.extra, blocks)
-    settle(path, data_digest)
-
-
-def settle(path: Path, data_digest: str) -> None:
-    """Vouch for the file just written (the caller holds the lock), so that the reads that
-    follow trust its stat instead of hashing it (30 ms at 30 MB, for every read in the two
-    seconds of a reader's racy window).
-
-    Only once the write's timestamp tick is over, on the file system's own clock: the lock
-    file, in the same folder, is touched and its mtime read. No nomadspot has written since,
-    but another program may have, within that tick, which no stat could show: the file is
-    read back and hashed. A change after this has a later mtime. When the tick is not over
-    yet (a small catalogue written quickly, timestamps in whole seconds), nothing is
-    vouched for, and the next read hashes the file, as it does after any other write."""
-    if not cache.enabled():
-        return
-    lock = lock_path(path)
-    try:
-        os.utime(lock)
-        now = lock.stat()
-        status = path.stat()
-    except OSError:
-        return
-    if now.st_dev != status.st_dev:  # a link to another file system: another clock
-        return
-    racy_from_ns = now.st_mtime_ns - cache.tick_ns(status.st_mtime_ns)
-    if status.st_mtime_ns >= racy_from_ns:
-        return
-    try:
-        if _digest_of_file(path) != data_digest:
-            return  # changed behind the lock: the next read sees the change
-    except CatalogueError:
-        return
-    cache.vouch(path, status, data_digest, racy_from_ns)
+    write_atomic(path, data, unchanged_since=unchanged_since)
+    entry = cache.Entry(
+        cache.digest(data),
+        catalogue.extra,
+        [city_key(block.place.city) for block in written],
+        [block.record for block in written],
+        [block.key for block in written],
+        [block.place.id for block in written],
+    )
+    cache.put(path, entry)
 
 
 def _non_utf8_field(value: Any, key: str = "") -> str | None:
@@ -560,7 +489,7 @@ def _non_utf8_field(value: Any, key: str = "") -> str | None:
     return None
 
 
-def refuse_unloadable(catalogue: Catalogue, blocks: dict[str, tuple[Place, str]]) -> None:
+def refuse_unloadable(catalogue: Catalogue, written: list[Block]) -> None:
     """Never write a file that every later command would refuse (exit 3 until fixed by
     hand): a duplicate id, a value out of the range the loader accepts (``--seats 5000000``,
     ``--wifi-mbps inf``), text that is not UTF-8. The places whose text is new in this
@@ -570,26 +499,23 @@ def refuse_unloadable(catalogue: Catalogue, blocks: dict[str, tuple[Place, str]]
     from nomadspot import codec
 
     problems: list[str] = []
-    if len(blocks) != len(catalogue.places):
+    ids = [place.id for place in catalogue.places]
+    if len(set(ids)) != len(ids):
         from collections import Counter
 
-        counts = Counter(place.id for place in catalogue.places)
+        counts = Counter(ids)
         problems.append("duplicate id " + ", ".join(sorted(i for i, n in counts.items() if n > 1)))
-    fresh = [
-        (place, block)
-        for place_id, (place, block) in blocks.items()
-        if (known := catalogue.blocks.get(place_id)) is None or known[1] is not block
-    ]
-    for place, _ in fresh:
-        field_name = _non_utf8_field(codec.encode_place(place))
+    fresh = [block for block in written if catalogue.blocks.get(block.place.id) is not block]
+    for block in fresh:
+        field_name = _non_utf8_field(codec.encode_place(block.place))
         if field_name is not None:
             problems.append(
-                f"place {place.id}, field {field_name!r}: text that is not "
+                f"place {block.place.id}, field {field_name!r}: text that is not "
                 "valid UTF-8 (from a terminal not set to UTF-8?)"
             )
     if fresh and not problems:
         try:
-            document = _parse_toml("\n".join(block for _, block in fresh))
+            document = blocks.parse_toml("\n".join(block.text for block in fresh))
             codec.decode({"version": codec.FORMAT_VERSION, "place": document.get("place")})
         except codec.InvalidCatalogue as invalid:
             problems.extend(str(problem) for problem in invalid.problems)
@@ -604,11 +530,19 @@ def refuse_unloadable(catalogue: Catalogue, blocks: dict[str, tuple[Place, str]]
 
 def create(path: Path, catalogue: Catalogue) -> None:
     """Write a new catalogue; refuses when a file is already there."""
-    with locked(path):
-        remove_stale_temp_files(path)
-        if path.exists():
+    with _writing(path) as target:
+        if target.exists():
             raise CatalogueError(
                 f"{path} already exists; nomadspot init never overwrites a catalogue",
                 hint="use another --catalogue, or remove the file yourself",
             )
-        save(path, catalogue)
+        save(target, catalogue, unchanged_since=Snapshot(None))
+
+
+def refuse_output_onto(output: Path, catalogue: Path) -> None:
+    """For ``export --output``: writing over the catalogue in use would destroy it."""
+    if same_file(output, catalogue):
+        raise UsageError(
+            f"--output {output} is the catalogue in use; an export never overwrites it",
+            hint="choose another file name",
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,18 +23,62 @@ def eprint(message: str) -> None:
     print(neutralise_stream(message), file=sys.stderr)
 
 
+# Commands that create the catalogue when it is missing, and ``config``, which says so.
+CREATING_COMMANDS = frozenset({"init", "add", "import"})
+MAY_BE_MISSING = CREATING_COMMANDS | {"config"}
+
+
 @dataclass
 class State:
     """Resolved once per run from the global options, the environment and the config."""
 
     catalogue_option: Path | None = None
+    command: str | None = None
     _config: Config | None = field(default=None, repr=False)
+    _catalogue: Path | None = field(default=None, repr=False)
+    _signature: tuple[int, int, int] | None = field(default=None, repr=False)
+
+    @property
+    def catalogue_named(self) -> str | None:
+        """Who named the catalogue explicitly (``--catalogue`` or the environment), if anyone.
+        Only a catalogue nobody named falls back to the example one when it is missing."""
+        from nomadspot.paths import catalogue_named
+
+        return catalogue_named(self.catalogue_option)
 
     @property
     def catalogue_path(self) -> Path:
-        from nomadspot.paths import catalogue_path
+        """The catalogue file. One named explicitly that does not exist is an error (exit 3)
+        for every command but those that create it and ``config``."""
+        if self._catalogue is None:
+            from nomadspot.paths import catalogue_path
 
-        return catalogue_path(self.catalogue_option)
+            path = catalogue_path(self.catalogue_option)
+            named = self.catalogue_named
+            if named and self.command not in MAY_BE_MISSING and not _present(path):
+                from nomadspot.errors import CatalogueError
+
+                raise CatalogueError(
+                    f"no catalogue at {path} (named by {named})",
+                    hint="check the path, or create the catalogue there with 'nomadspot init'",
+                )
+            self._catalogue, self._signature = path, _signature(path)
+        return self._catalogue
+
+    def catalogue_note(self) -> str:
+        """What ``config`` says after the catalogue's path when the file is not there."""
+        if _present(self.catalogue_path):
+            return ""
+        if self.catalogue_named:
+            return f"  (does not exist yet: 'nomadspot init' creates it; named by {self.catalogue_named})"
+        return "  (not created yet: read-only commands show the example catalogue)"
+
+    def catalogue_changed(self) -> Path | None:
+        """The catalogue's path if this run changed the file since it first resolved it."""
+        if self._catalogue is None:
+            return None
+        now = _signature(self._catalogue)
+        return self._catalogue if now is not None and now != self._signature else None
 
     @property
     def config(self) -> Config:
@@ -56,6 +101,18 @@ class State:
         return renderer_for(name or self.config.format)
 
 
+def _present(path: Path) -> bool:
+    return path.exists() or path.is_symlink()
+
+
+def _signature(path: Path) -> tuple[int, int, int] | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return (status.st_ino, status.st_size, status.st_mtime_ns)
+
+
 def state(ctx: typer.Context) -> State:
     obj = ctx.find_root().obj
     return obj if isinstance(obj, State) else State()
@@ -65,13 +122,14 @@ def state(ctx: typer.Context) -> State:
 
 
 def _completion_catalogue(ctx: typer.Context) -> Catalogue | None:
+    """The catalogue completion reads, by the same rule as a command: a missing catalogue
+    named explicitly offers nothing, a missing default one the example places."""
     try:
-        root = ctx.find_root()
-        option = root.params.get("catalogue")
-        from nomadspot.paths import catalogue_path
+        run = State(catalogue_option=ctx.find_root().params.get("catalogue"))
         from nomadspot.store import example, load
 
-        return load(catalogue_path(option)) or example()
+        catalogue = load(run.catalogue_path)
+        return catalogue if catalogue is not None else example()
     except Exception:  # completion must never fail loudly
         return None
 
@@ -81,10 +139,23 @@ def complete_ref(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     if catalogue is None:
         return []
     return [
-        (place.id, f"{place.name}, {place.city}")
+        (place.id, completion_help(f"{place.name}, {place.city}"))
         for place in catalogue.places
         if place.id.startswith(incomplete)
     ]
+
+
+def completion_help(text: str) -> str:
+    """Data as a completion menu shows it: control characters escaped, and for zsh (whose
+    menu text Typer renders as rich markup) the markup escaped, so it shows as typed."""
+    from nomadspot.output.sanitize import neutralise
+
+    text = neutralise(text)
+    if os.environ.get("_NOMADSPOT_COMPLETE", "").endswith("_zsh"):
+        from rich.markup import escape
+
+        text = escape(text)
+    return text
 
 
 def complete_city(ctx: typer.Context, incomplete: str) -> list[str]:
@@ -125,7 +196,8 @@ FormatOption = Annotated[
     str | None,
     typer.Option(
         "--format",
-        help="Output format: table, json, csv, tsv or ids. Default: table on a terminal, "
+        help="Output format: table, json, csv, tsv, ids, html (a page with a map) or ics "
+        "(find: the meeting as a calendar event). Default: table on a terminal, "
         "tsv (with a header line) in a pipe.",
         autocompletion=complete_format,
         show_default=False,

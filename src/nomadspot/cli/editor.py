@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -53,6 +54,13 @@ def parse_place(text: str) -> Place:
     return decoded.places[0]
 
 
+def same_place(one: Place, other: Place) -> bool:
+    """Whether two places would be written the same. Not ``==``: NaN (kept in a key
+    nomadspot does not know) is not equal to itself, and ``True == 1`` hides a change of
+    type that the file would show."""
+    return one is other or place_text(one) == place_text(other)
+
+
 def run_editor(command: list[str], path: Path) -> None:
     try:
         completed = subprocess.run([*command, str(path)], check=False)
@@ -68,7 +76,9 @@ def run_editor(command: list[str], path: Path) -> None:
 
 
 def _ask_again(error: NomadspotError) -> bool:
-    eprint(f"Error: {error.message}")
+    from nomadspot.output.sanitize import one_line
+
+    eprint(f"Error: {one_line(error.message)}")
     if not sys.stdin.isatty():
         return False
     import typer
@@ -82,33 +92,55 @@ def edit_in_editor(path: Path, ref: str) -> None:
         raise NoResultError(f"no catalogue at {path} yet", hint="create it with 'nomadspot init'")
     original = refs.resolve(ref, current.places)
     command = editor_command()
-    with tempfile.TemporaryDirectory(prefix="nomadspot-") as folder:
-        draft = Path(folder) / f"{original.id}.toml"
-        draft.write_text(place_text(original), encoding="utf-8")
-        while True:
-            run_editor(command, draft)
-            try:
-                edited = parse_place(draft.read_text(encoding="utf-8"))
-            except (NomadspotError, UnicodeDecodeError) as error:
-                problem = error if isinstance(error, NomadspotError) else UsageError(str(error))
-                if _ask_again(problem):
-                    continue
-                raise UsageError(f"{problem.message}; nothing was saved") from error
-            break
-    if edited == original:
+    folder = Path(tempfile.mkdtemp(prefix="nomadspot-"))
+    draft = folder / f"{original.id}.toml"
+    draft.write_text(place_text(original), encoding="utf-8")
+    edited = _edit_until_valid(command, draft)
+    if same_place(edited, original):
+        shutil.rmtree(folder, ignore_errors=True)
         eprint("No change.")
         return
 
     def save(catalogue: store.Catalogue) -> tuple[store.Catalogue, str]:
-        if catalogue.get(original.id) != original:
+        current_place = catalogue.get(original.id)
+        if current_place is None or not same_place(current_place, original):
             raise CatalogueError(
                 f"{original.id} was changed by another command while you "
-                "were editing; nothing was saved",
+                f"were editing; nothing was saved (your edit is kept in {draft})",
                 hint="run the edit again",
             )
         if edited.id != original.id and catalogue.get(edited.id) is not None:
-            raise UsageError(f"another place already has the id {edited.id!r}; nothing was saved")
+            raise UsageError(
+                f"another place already has the id {edited.id!r}; nothing was saved "
+                f"(your edit is kept in {draft})"
+            )
         places = [edited if p.id == original.id else p for p in catalogue.places]
         return catalogue.with_places(places), edited.id
 
-    eprint(f"Updated {store.update(path, save)}.")
+    try:
+        updated = store.update(path, save)
+    except NomadspotError as error:
+        if str(draft) not in error.message:  # a lock or a write failed: nothing to keep
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
+    shutil.rmtree(folder, ignore_errors=True)
+    eprint(f"Updated {updated}.")
+
+
+def _edit_until_valid(command: list[str], draft: Path) -> Place:
+    """The edited place; on an error, offer to edit again (on a terminal). A draft that is
+    given up is removed with its folder: nothing was saved, as the message says."""
+    while True:
+        try:
+            run_editor(command, draft)
+        except NomadspotError:
+            shutil.rmtree(draft.parent, ignore_errors=True)
+            raise
+        try:
+            return parse_place(draft.read_text(encoding="utf-8"))
+        except (NomadspotError, UnicodeDecodeError) as error:
+            problem = error if isinstance(error, NomadspotError) else UsageError(str(error))
+            if _ask_again(problem):
+                continue
+            shutil.rmtree(draft.parent, ignore_errors=True)
+            raise UsageError(f"{problem.message}; nothing was saved") from error

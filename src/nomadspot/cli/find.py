@@ -2,7 +2,8 @@
 
 # Without ``from __future__ import annotations``, for Typer: see cli/application.py.
 
-from typing import Annotated
+import dataclasses
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,6 +16,10 @@ from nomadspot.cli.common import (
     eprint,
     state,
 )
+from nomadspot.errors import NoResultError
+
+if TYPE_CHECKING:
+    from nomadspot.ranking import Ranking
 
 NEEDS_PANEL = "What the meeting needs"
 WHEN_PANEL = "When"
@@ -124,13 +129,12 @@ def find(
         ),
     ] = None,
     budget: Annotated[
-        float | None,
+        str | None,
         typer.Option(
             "--budget",
             help="Most the meeting may cost in all (room, or what each person "
-            "orders or pays for a day pass).",
+            "orders or pays for a day pass): 40, 40,5, 40 €.",
             metavar="AMOUNT",
-            min=0,
             rich_help_panel=NEEDS_PANEL,
         ),
     ] = None,
@@ -174,6 +178,15 @@ def find(
             "--explain", help="Show why each place ranks where it does, and what was excluded."
         ),
     ] = False,
+    pick: Annotated[
+        int | None,
+        typer.Option(
+            "--pick",
+            help="Keep only the Nth result (with --format ics: the place of the invite).",
+            min=1,
+            metavar="N",
+        ),
+    ] = None,
     format: FormatOption = None,
 ) -> None:
     """Rank places for a meeting: where, when, for how many, with what.
@@ -186,6 +199,7 @@ def find(
     Example: nomadspot find --near Lyon --near Vienne --meeting-room --people 4 --at "mardi 10h" --for 2h
     """
     from nomadspot import finding, gcpause
+    from nomadspot.amounts import parse_amount
     from nomadspot.output import default_format
 
     run = state(ctx)
@@ -203,13 +217,15 @@ def find(
         at=at,
         duration=duration,
         open_now=open_now,
-        budget=budget,
+        budget=None if budget is None else parse_amount(budget, "--budget"),
         strict=strict,
         catalogue=run.catalogue_option,
         config=run.config,
         note=eprint,
     )
     shown = (format or run.config.format or default_format()).lower()
+    if pick is not None:
+        result = _picked(result, pick)
     if limit is None and shown == "table":
         limit = run.config.limit or TABLE_LIMIT
     if result.results or explain or shown == "json":
@@ -217,3 +233,17 @@ def find(
             run.renderer(shown).ranking(result.truncated(limit), explain=explain)
     if not result.results:
         raise finding.nothing_fits(result)
+
+
+def _picked(result: "Ranking", pick: int) -> "Ranking":
+    """Only the result ``--pick`` names; fewer results than that is "nothing matched"
+    (exit 1), as is no result at all (said by ``nothing_fits``)."""
+    count = len(result.results)
+    if count == 0:
+        return result
+    if pick > count:
+        raise NoResultError(
+            f"--pick {pick}: only {count} place{'s' if count > 1 else ''} fit this meeting",
+            hint=f"pick 1 to {count}" if count > 1 else "leave out --pick",
+        )
+    return dataclasses.replace(result, results=(result.results[pick - 1],))

@@ -115,6 +115,7 @@ def import_places(
     Example: nomadspot import tiers-lieux.csv --map name=NOM_TL --map city=NOMCOM --map lat=LAT --map lon=LONG --kind tiers_lieu
     """
     from nomadspot import store
+    from nomadspot.clock import today
     from nomadspot.interop import importing
     from nomadspot.vocabulary import parse_kind
 
@@ -126,40 +127,25 @@ def import_places(
         kind=parse_kind(kind) if kind else None,
         city=city.strip() if city and city.strip() else None,
         locate=_locate,
+        today=today(),
     )
     with _progress(sys.stderr.isatty()) as progress:
-        batch = importing.read_import(file, options, progress)
+        batch = importing.require_places(importing.read_import(file, options, progress), file)
     path = state(ctx).catalogue_path
 
     def merge(catalogue: store.Catalogue) -> tuple[store.Catalogue, importing.MergeResult]:
-        merged = importing.merge(catalogue.places, batch.places)
+        merged = importing.merge_import(catalogue.places, batch)
         return catalogue.with_places(merged.places), merged
 
     if dry_run:
         current = store.load(path) or store.Catalogue(path=path)
-        result = importing.merge(current.places, batch.places)
+        result = importing.merge_import(current.places, batch)
     else:
         result = store.update(path, merge)
-    verb = "would add" if dry_run else "added"
-    lines = [
-        f"{verb} {result.added}, updated {result.updated}, unchanged {result.unchanged}, "
-        f"skipped {sum(batch.skipped.values())} (of {batch.total} records)"
-    ]
-    if batch.skipped:
-        lines.append(
-            "skipped: "
-            + ", ".join(
-                f"{reason} {count}"
-                for reason, count in sorted(
-                    batch.skipped.items(), key=lambda item: (-item[1], item[0])
-                )
-            )
-        )
-    if batch.raw_hours:
-        lines.append(f"opening_hours kept as given (did not parse): {batch.raw_hours}")
+    from nomadspot.interop.summary import summary_lines
     from nomadspot.output import Sink
 
-    Sink().write("\n".join(lines) + "\n")
+    Sink().write("\n".join(summary_lines(batch, result, dry_run)) + "\n")
 
 
 @app.command("export")
@@ -209,7 +195,8 @@ def export_places(
 
         Sink().write(text)
         return
-    from nomadspot.store import write_atomic
+    from nomadspot.store import refuse_output_onto, write_atomic
 
+    refuse_output_onto(output, state(ctx).catalogue_path)
     write_atomic(output, text, keep_backup=False)
     eprint(f"Wrote {len(places)} place{'' if len(places) == 1 else 's'} to {output}.")

@@ -104,7 +104,7 @@ def list_places(
         city=city,
         kinds=kind or (),
         tags=tag or (),
-        catalogue=run.catalogue_path,
+        catalogue=run.catalogue_option,
         include_private=include_private,
         note=eprint,
     )
@@ -130,7 +130,7 @@ def show(ctx: typer.Context, ref: RefArgument, format: FormatOption = None) -> N
 
     run = state(ctx)
     renderer = run.renderer(format)
-    place = api.get_place(ref, catalogue=run.catalogue_path, note=eprint)
+    place = api.get_place(ref, catalogue=run.catalogue_option, note=eprint)
     week = hours.place_week(place, clock.today()) if place.opening_hours else None
     renderer.place(place, week)
 
@@ -170,7 +170,7 @@ def remove(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Remove a place. Asks first, unless --yes; off a terminal --yes is required, and
-    with --yes REF must be the exact id or name.
+    with --yes, REF must be the exact id or name.
 
     Example: nomadspot remove e-dune --yes
     """
@@ -269,7 +269,7 @@ def stale(
     run = state(ctx)
     renderer = run.renderer(format)
     entries = api.stale_places(
-        older_than=older_than, city=city, catalogue=run.catalogue_path, note=eprint
+        older_than=older_than, city=city, catalogue=run.catalogue_option, note=eprint
     )
     if not entries:
         where = f" in {city}" if city else ""
@@ -324,21 +324,12 @@ def config(ctx: typer.Context) -> None:
     run = state(ctx)
     path = run.catalogue_path
     settings = run.config
-    catalogue_note = (
-        ""
-        if path.exists()
-        else "  (not created yet: read-only commands show the example catalogue)"
-    )
+    catalogue_note = run.catalogue_note()
     lines = [
         f"catalogue = {path}{catalogue_note}",
         f"config = {settings.path}{'' if settings.exists else '  (not found: built-in defaults)'}",
         f"cache = {cache_dir()}",
-        f"defaults.city = {settings.city or ''}",
-        f"defaults.country = {settings.country or 'FR'}",
-        f"defaults.people = {settings.people or 2}",
-        f"defaults.duration = {settings.duration or '1h'}",
-        f"defaults.needs = {', '.join(settings.needs)}",
-        f"defaults.format = {settings.format or 'table on a terminal, tsv in a pipe'}",
+        *settings.describe(),
     ]
     from nomadspot.ranking import DEFAULT_WEIGHTS, Weights
 

@@ -18,6 +18,7 @@ from typing import Any, Literal
 from nomadspot import codec
 from nomadspot.errors import UsageError
 from nomadspot.fields import PLACE_FIELDS, PRICE_FIELDS, FieldSpec
+from nomadspot.interop.sources import attribution
 from nomadspot.model import Place
 from nomadspot.vocabulary import AMENITY_KEYS
 
@@ -137,10 +138,16 @@ def feature(place: Place) -> dict[str, Any]:
 
 
 def export_geojson(places: Sequence[Place]) -> str:
-    """One feature a line: compact, and a diff shows which places changed."""
+    """One feature a line: compact, and a diff shows which places changed. A top-level
+    ``attribution`` (a foreign member, RFC 7946 section 6.1) names the licences of the
+    places' sources (``sources.attribution``), as OpenStreetMap's ODbL asks."""
     lines = [json.dumps(feature(place), ensure_ascii=False, allow_nan=False) for place in places]
     body = "".join(f"\n{line}," for line in lines).rstrip(",")
-    return '{"type": "FeatureCollection", "features": [' + body + "\n]}\n"
+    credit = attribution(places)
+    head = '{"type": "FeatureCollection", '
+    if credit is not None:
+        head += f'"attribution": {json.dumps(credit, ensure_ascii=False)}, '
+    return head + '"features": [' + body + "\n]}\n"
 
 
 def _json_default(value: object) -> Any:

@@ -3,7 +3,9 @@ result; no command branches on the format itself.
 
 stdout carries data only. When stdout is a terminal, control characters in data are
 neutralised in every format; in a pipe, machine formats pass data through unchanged
-(JSON escapes control characters itself, TSV escapes tab, newline and backslash).
+(JSON escapes control characters itself, TSV escapes tab, newline and backslash). CSV and
+TSV quote a cell a spreadsheet would run as a formula (``output.sanitize``); tables show
+invisible format characters escaped, and no style at all with ``NO_COLOR``.
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ if TYPE_CHECKING:
     from nomadspot.model import Place
     from nomadspot.ranking import Ranking
 
-Format = Literal["table", "json", "csv", "tsv", "ids"]
-FORMATS: tuple[str, ...] = ("table", "json", "csv", "tsv", "ids")
+Format = Literal["table", "json", "csv", "tsv", "ids", "html", "ics"]
+FORMATS: tuple[str, ...] = ("table", "json", "csv", "tsv", "ids", "html", "ics")
 
 Week = Sequence[tuple[dt.date, str]]
 
@@ -43,6 +45,14 @@ class Sink:
         self.stream = stream if stream is not None else sys.stdout
         isatty = getattr(self.stream, "isatty", None)
         self.is_terminal = bool(isatty and isatty())
+
+    @property
+    def styled(self) -> bool:
+        """Whether styles (colour, bold) may be written: a terminal, and no ``NO_COLOR``
+        (https://no-color.org: any non-empty value)."""
+        import os
+
+        return self.is_terminal and not os.environ.get("NO_COLOR")
 
     def write(self, text: str) -> None:
         if self.is_terminal:
@@ -70,6 +80,14 @@ def renderer_for(name: str | None, stream: TextIO | None = None) -> Renderer:
         from nomadspot.output.table import TableRenderer
 
         return TableRenderer(sink)
+    if fmt == "html":
+        from nomadspot.output.html import HtmlRenderer
+
+        return HtmlRenderer(sink)
+    if fmt == "ics":
+        from nomadspot.output.ics import IcsRenderer
+
+        return IcsRenderer(sink)
     from nomadspot.output import plain
 
     renderers: dict[str, Callable[[Sink], Renderer]] = {

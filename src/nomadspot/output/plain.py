@@ -281,7 +281,9 @@ def tsv_escape(cell: str) -> str:
 class TsvRenderer(_DelimitedRenderer):
     def _write(self, header: Sequence[str], rows: list[list[str]]) -> None:
         lines = ["\t".join(header)]
-        lines.extend("\t".join(tsv_escape(cell) for cell in row) for row in rows)
+        from nomadspot.output.sanitize import spreadsheet_cell
+
+        lines.extend("\t".join(tsv_escape(spreadsheet_cell(cell)) for cell in row) for row in rows)
         self.sink.write("\n".join(lines) + "\n")
 
 

@@ -4,7 +4,6 @@ never reach the terminal."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -126,23 +125,27 @@ def _amenity_rows(place: Place) -> list[tuple[str, Text]]:
 class TableRenderer:
     def __init__(self, sink: Sink) -> None:
         self.sink = sink
-        # Off a terminal rich writes no escape sequences; NO_COLOR keeps styles but no colour.
+        # Off a terminal or with NO_COLOR, no style at all: no colour, no bold, no escape.
         self.console = Console(
             file=sink.stream,
             highlight=False,
             markup=False,
             emoji=False,
-            no_color=bool(os.environ.get("NO_COLOR")),
+            color_system="auto" if sink.styled else None,
         )
 
     def places(self, places: Sequence[Place]) -> None:
-        table = Table(box=None, header_style="bold", pad_edge=False)
-        table.add_column("id", no_wrap=True)
-        for column in ("name", "kind", "city"):
-            table.add_column(column, overflow="fold")
+        table = Table(box=None, header_style="bold", pad_edge=False, collapse_padding=True)
+        # Short columns never wrap; on a narrow terminal the id is shortened with "…" and
+        # the name and city take the rest, a word at a time.
+        narrow = self.console.width < 120
+        table.add_column("id", no_wrap=True, overflow="ellipsis", max_width=18 if narrow else 32)
+        table.add_column("name", min_width=10)
+        table.add_column("kind", no_wrap=True, overflow="ellipsis", max_width=10)
+        table.add_column("city", min_width=8)
         for amenity in LIST_AMENITIES:
-            table.add_column(SHORT_NAMES.get(amenity, amenity), justify="center")
-        table.add_column("seats", justify="right")
+            table.add_column(SHORT_NAMES.get(amenity, amenity), justify="center", no_wrap=True)
+        table.add_column("seats", justify="right", no_wrap=True)
         for place in places:
             table.add_row(
                 text(place.id, "cyan"),
@@ -161,36 +164,10 @@ class TableRenderer:
         table.add_row("name", text(place.name, "bold"))
         for label, value in _field_rows(place):
             table.add_row(label, text(value))
-        for label, line in _amenity_rows(place):
-            table.add_row(label, line)
-        price = place.price
-        if price is not None and not price.is_empty:
-            currency = price.currency or "EUR"
-            parts = [
-                f"{label} {amount:g} {currency}"
-                for label, amount in (
-                    ("hour", price.hour),
-                    ("day", price.day),
-                    ("room/hour", price.room_hour),
-                )
-                if amount is not None
-            ]
-            table.add_row("price", text(", ".join(parts)))
-        if place.visits:
-            rating = place.average_rating
-            summary = f"{len(place.visits)} visit{'s' if len(place.visits) > 1 else ''}"
-            if rating is not None:
-                summary += f", rated {rating:.1f}/5"
-            table.add_row("visits", text(summary))
-            for visit in place.visits[-5:]:
-                bits = [visit.date.isoformat()]
-                if visit.rating is not None:
-                    bits.append(f"{visit.rating}/5")
-                if visit.wifi_mbps is not None:
-                    bits.append(f"{visit.wifi_mbps:g} Mbps")
-                if visit.note:
-                    bits.append(visit.note)
-                table.add_row("", text("  ".join(bits)))
+        for label, amenities in _amenity_rows(place):
+            table.add_row(label, amenities)
+        for label, value in (*_price_rows(place), *_visit_rows(place)):
+            table.add_row(label, text(value))
         for number, (key, value) in enumerate(place.private.items()):
             table.add_row("private" if number == 0 else "", text(f"{key} = {value}"))
         if week is not None:
@@ -354,3 +331,41 @@ def _fit(columns: list[_Column], rows: list[list[Text]], width: int) -> list[int
             break
         widths[max(droppable, key=lambda i: columns[i].drop_first)] = 0
     return widths
+
+
+def _price_rows(place: Place) -> list[tuple[str, str]]:
+    price = place.price
+    if price is None or price.is_empty:
+        return []
+    currency = price.currency or "EUR"
+    parts = [
+        f"{label} {amount:g} {currency}"
+        for label, amount in (
+            ("hour", price.hour),
+            ("day", price.day),
+            ("room/hour", price.room_hour),
+        )
+        if amount is not None
+    ]
+    return [("price", ", ".join(parts))]
+
+
+def _visit_rows(place: Place) -> list[tuple[str, str]]:
+    """A summary of the visits, then the last five, newest last."""
+    if not place.visits:
+        return []
+    rating = place.average_rating
+    summary = f"{len(place.visits)} visit{'s' if len(place.visits) > 1 else ''}"
+    if rating is not None:
+        summary += f", rated {rating:.1f}/5"
+    rows = [("visits", summary)]
+    for visit in place.visits[-5:]:
+        bits = [visit.date.isoformat()]
+        if visit.rating is not None:
+            bits.append(f"{visit.rating}/5")
+        if visit.wifi_mbps is not None:
+            bits.append(f"{visit.wifi_mbps:g} Mbps")
+        if visit.note:
+            bits.append(visit.note)
+        rows.append(("", "  ".join(bits)))
+    return rows

@@ -103,8 +103,7 @@ class Context:
         today: dt.date | None,
     ) -> Context:
         start, end = meeting.start, None
-        if start is not None:
-            start = start.replace(tzinfo=None)
+        if start is not None:  # an aware start is an instant: hours judge it per place
             try:
                 end = start + meeting.duration
             except OverflowError:

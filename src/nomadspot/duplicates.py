@@ -1,0 +1,254 @@
+"""Likely duplicate places: the same kind, a similar name, a short walk apart.
+
+Two records of one real place are common after imports: the census lists "Troquet
+Numérique" and "Le Troquet Numérique" in Bourgoin-Jallieu, and an OpenStreetMap import
+may bring back a café the user had added by hand under a slightly different name. Neither
+``import`` nor ``check`` merges them (only a person can tell two Starbucks apart); they
+warn, with the distance.
+
+The rule, one function each:
+
+- ``name_tokens``: the name folded (case, accents, separators), without articles
+  (le, la, les, l', the...);
+- ``similar_names``: the same tokens; or one name's tokens all in the other's (``Atti``,
+  ``Atti café``); or almost the same text (a typo, ``Numerique``/``Numérik``); and in
+  each case at least one shared word that is not a generic one (``café``, ``coworking``:
+  "Café" and "Café Beaubourg" are not one place);
+- within ``RADIUS_M`` (100 m, the contract's rule); or within ``SAME_NAME_RADIUS_M``
+  (500 m) when the two places have the same tokens and no other place of their kind
+  bears that name: one place geocoded at two addresses (the census's two Troquets are
+  451 m apart), while a chain's branches (24 Starbucks in central Paris, some 116 m
+  apart) are never paired for their name alone.
+
+Places are put in a grid of cells about ``radius`` wide, per kind, and each is compared
+with the places of its own and neighbouring cells only: linear in the number of places
+for any real catalogue (see ``tests/test_duplicates.py`` for 100,000 places).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from itertools import chain
+
+from nomadspot.codec import Problem
+from nomadspot.model import Place
+from nomadspot.text import fold
+from nomadspot.vocabulary import KIND_ALIASES, Kind
+
+RADIUS_M = 100.0
+SAME_NAME_RADIUS_M = 500.0
+# How alike two names must read (difflib's ratio, 0..1) when their words differ: 0.85
+# takes "troquet numerique" / "troquet numerik" and leaves "cafe de flore" / "cafe de
+# la gare" apart.
+SIMILAR_TEXT = 0.85
+
+# Articles and the like that two spellings of one name drop or add at will.
+ARTICLES = frozenset({"le", "la", "les", "l", "the", "un", "une", "a", "an", "el", "il"})
+# Words that say what a place is, not which one: sharing only these proves nothing.
+GENERIC_WORDS = frozenset(
+    {
+        *(fold(word) for kind in Kind for word in (kind.value, *KIND_ALIASES.get(kind, ()))),
+        *("cafe", "coffee", "bar", "bistro", "bistrot", "brasserie", "restaurant", "tea"),
+        *("coworking", "espace", "tiers", "lieu", "lieux", "hotel", "lab", "fablab"),
+        *("de", "du", "des", "d", "et", "and", "of", "chez", "by", "au", "aux", "&"),
+    }
+)
+
+EARTH_RADIUS_M = 6_371_008.8
+METRES_PER_DEGREE = EARTH_RADIUS_M * math.pi / 180
+
+
+@dataclass(frozen=True, slots=True)
+class LikelyDuplicate:
+    """Two places that are probably one, ``distance_m`` apart (``first`` comes before
+    ``second`` in the catalogue)."""
+
+    first: Place
+    second: Place
+    distance_m: float
+
+
+def name_tokens(name: str) -> tuple[str, ...]:
+    """The words of a name that tell it apart: folded, articles dropped, in order.
+    A name made only of articles keeps them ("Le", "The")."""
+    words = fold(name).split()
+    kept = tuple(word for word in words if word not in ARTICLES)
+    return kept or tuple(words)
+
+
+def similar_names(first: Sequence[str], second: Sequence[str]) -> bool:
+    """Whether two names (as ``name_tokens``) are likely the same name."""
+    one, other = set(first), set(second)
+    if not (one & other) - GENERIC_WORDS and not _near_text(first, second):
+        return False
+    if one <= other or other <= one:
+        return True
+    return _near_text(first, second)
+
+
+def _near_text(first: Sequence[str], second: Sequence[str]) -> bool:
+    """Almost the same words, letter for letter, and not only generic ones."""
+    if not set(first) - GENERIC_WORDS or not set(second) - GENERIC_WORDS:
+        return False
+    matcher = SequenceMatcher(None, " ".join(first), " ".join(second))
+    # The two quick ratios are upper bounds of ratio(): most pairs stop there.
+    return (
+        matcher.real_quick_ratio() >= SIMILAR_TEXT
+        and matcher.quick_ratio() >= SIMILAR_TEXT
+        and matcher.ratio() >= SIMILAR_TEXT
+    )
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in metres (haversine)."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi = phi2 - phi1
+    dlambda = math.radians(lon2 - lon1)
+    h = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    position: int
+    place: Place
+    lat: float
+    lon: float
+    tokens: tuple[str, ...]
+
+
+class _Grid:
+    """Cells ``size`` metres high (bands of latitude) and at least ``size`` wide, in
+    buckets (a kind, or a kind and a name): each band has its own width in degrees of
+    longitude, so cells stay about square from the equator to the poles, and columns
+    wrap around the antimeridian."""
+
+    def __init__(self, size: float) -> None:
+        self.size = size
+        self.band = size / METRES_PER_DEGREE  # degrees of latitude
+        self.cells: dict[tuple[object, int, int], list[_Entry]] = {}
+        self.widths: dict[int, int] = {}
+
+    def row(self, lat: float) -> int:
+        return math.floor((lat + 90) / self.band)
+
+    def columns(self, row: int) -> int:
+        """How many columns band ``row`` has: cells as wide as ``size`` at the latitude
+        one band beyond its poleward edge, so a neighbour within ``size`` is never two
+        columns away."""
+        count = self.widths.get(row)
+        if count is None:
+            south = row * self.band - 90
+            poleward = max(abs(south), abs(south + self.band)) + self.band
+            width = 360 * METRES_PER_DEGREE * math.cos(math.radians(min(90.0, poleward)))
+            count = self.widths[row] = max(1, math.floor(width / self.size))
+        return count
+
+    def column(self, lon: float, row: int) -> int:
+        count = self.columns(row)
+        return math.floor((lon + 180) / 360 * count) % count
+
+    def add(self, bucket: object, entry: _Entry) -> None:
+        row = self.row(entry.lat)
+        self.cells.setdefault((bucket, row, self.column(entry.lon, row)), []).append(entry)
+
+    def ahead(self, bucket: object, entry: _Entry) -> Iterator[_Entry]:
+        """The entries of ``bucket`` in ``entry``'s cell, the next cell east, and the three
+        cells north of it. Every pair within ``size`` metres is seen from one of its two
+        places, so each place looks at half its neighbours only."""
+        row = self.row(entry.lat)
+        count = self.columns(row)
+        column = self.column(entry.lon, row)
+        yield from self.cells.get((bucket, row, column), ())
+        if count > 1:
+            yield from self.cells.get((bucket, row, (column + 1) % count), ())
+        north = row + 1
+        count = self.columns(north)
+        column = self.column(entry.lon, north)
+        for step in (-1, 0, 1) if count > 2 else range(count):
+            yield from self.cells.get((bucket, north, (column + step) % count), ())
+
+
+def likely_duplicates(
+    places: Iterable[Place],
+    radius_m: float = RADIUS_M,
+    same_name_radius_m: float = SAME_NAME_RADIUS_M,
+) -> list[LikelyDuplicate]:
+    """Every pair of likely duplicates among ``places`` (places without coordinates are
+    never paired), ordered by the catalogue position of their first place, then their
+    second. Two grids: one of ``radius_m`` cells per kind for similar names, one of
+    ``same_name_radius_m`` cells per kind and name for the same name."""
+    near_grid, same_grid = _Grid(radius_m), _Grid(same_name_radius_m)
+    entries: list[_Entry] = []
+    tokens: dict[str, tuple[str, ...]] = {}  # by name: chains repeat theirs
+    for position, place in enumerate(places):
+        if place.lat is not None and place.lon is not None:
+            words = tokens.get(place.name)
+            if words is None:
+                words = tokens[place.name] = name_tokens(place.name)
+            entry = _Entry(position, place, place.lat, place.lon, words)
+            entries.append(entry)
+            near_grid.add(place.kind, entry)
+    bearers = Counter((entry.place.kind, entry.tokens) for entry in entries)
+    for entry in entries:
+        if bearers[entry.place.kind, entry.tokens] == 2:
+            same_grid.add((entry.place.kind, entry.tokens), entry)
+    pairs: dict[tuple[int, int], LikelyDuplicate] = {}
+    for entry in entries:
+        kind = entry.place.kind
+        alone = bearers[kind, entry.tokens] == 2
+        candidates = near_grid.ahead(kind, entry)
+        if alone:
+            candidates = chain(candidates, same_grid.ahead((kind, entry.tokens), entry))
+        for other in candidates:
+            key = (min(entry.position, other.position), max(entry.position, other.position))
+            if other is entry or key in pairs:
+                continue
+            wide = alone and other.tokens == entry.tokens
+            pair = _pair(entry, other, same_name_radius_m if wide else radius_m)
+            if pair is not None:
+                pairs[key] = pair
+    return [pairs[key] for key in sorted(pairs)]
+
+
+def _pair(entry: _Entry, other: _Entry, reach: float) -> LikelyDuplicate | None:
+    """The pair, in catalogue order, when the names are similar and the places within
+    ``reach`` metres of each other."""
+    apart = distance_m(entry.lat, entry.lon, other.lat, other.lon)
+    if apart >= reach or not similar_names(entry.tokens, other.tokens):
+        return None
+    first, second = (entry, other) if entry.position < other.position else (other, entry)
+    return LikelyDuplicate(first.place, second.place, apart)
+
+
+def involving(pairs: Iterable[LikelyDuplicate], ids: Collection[str]) -> list[LikelyDuplicate]:
+    """The pairs of which at least one place has one of ``ids`` (an import's added or
+    updated places): what an import summary warns about."""
+    return [pair for pair in pairs if pair.first.id in ids or pair.second.id in ids]
+
+
+def describe(pair: LikelyDuplicate) -> str:
+    """One line for a person: which two places, how far apart."""
+    return (
+        f"{pair.first.name!r} ({pair.first.id}) and {pair.second.name!r} ({pair.second.id}), "
+        f"{pair.first.kind.value}, {pair.distance_m:.0f} m apart"
+    )
+
+
+def duplicate_problems(places: Iterable[Place]) -> list[Problem]:
+    """``check``'s warnings: one per likely duplicate pair, on its second place."""
+    return [
+        Problem(
+            pair.second.id,
+            "name",
+            f"likely the same place as {pair.first.id} ({pair.first.name!r}: same kind, "
+            f"similar name, {pair.distance_m:.0f} m apart); remove one, or keep both if "
+            "they are two places",
+            error=False,
+        )
+        for pair in likely_duplicates(places)
+    ]
