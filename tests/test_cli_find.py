@@ -343,8 +343,10 @@ def test_country_filters_places(cli: Cli, catalogue_path: Path) -> None:
     write(catalogue_path, spot("vienne"), spot("wien", city="Wien", country="AT"))
     assert found_ids(cli, "--country", "at") == ["wien"]
     assert found_ids(cli, "--country", "FR") == ["vienne"]  # no country: FR
-    error = cli("find", "--country", "France", code=2)
-    assert "two-letter ISO code" in one_error_line(error.stderr) and "'France'" in error.stderr
+    assert found_ids(cli, "--country", "France") == ["vienne"]  # a name, as people type it
+    assert found_ids(cli, "--country", "Autriche") == ["wien"]
+    error = cli("find", "--country", "Atlantis", code=2)
+    assert "unknown country" in one_error_line(error.stderr) and "'Atlantis'" in error.stderr
 
 
 @pytest.mark.parametrize(
@@ -1120,7 +1122,7 @@ def test_config_country_and_format(cli: Cli, catalogue_path: Path) -> None:
     [
         ('[defaults]\nduration = "45"\n', "[defaults] duration"),
         ('[defaults]\nneeds = ["teleporter"]\n', "[defaults] needs"),
-        ('[defaults]\ncountry = "France"\n', "[defaults] country"),
+        ('[defaults]\ncountry = "Atlantis"\n', "[defaults] country"),
         ("[weights]\nbogus = 1\n", "'bogus' is not a weight"),
         ("[weights]\nrating = -1\n", "[weights] rating must be a number from 0 to 1000"),
         ("[defaults]\npeople = 0\n", "people must be a whole number"),

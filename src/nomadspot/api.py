@@ -53,9 +53,8 @@ def _path(catalogue: CataloguePath) -> Path:
 
 
 def _read(catalogue: CataloguePath, note: Note | None, city: str | None = None) -> Sequence[Place]:
-    from nomadspot.store import load_for_reading
-
     from nomadspot.paths import catalogue_named
+    from nomadspot.store import load_for_reading
 
     named = catalogue_named(catalogue)
     return load_for_reading(_path(catalogue), note or _silent, city=city, named=named).places

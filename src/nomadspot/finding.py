@@ -160,11 +160,12 @@ def _elsewhere(
     nearest = ranking.rank(
         places, around, weights, town_centres=town_centres(places, note), today=today
     )
-    if not nearest.results:
+    located = [r for r in nearest.results if r.distance_km is not None]
+    if not located:
         return None
     named = ", ".join(
         f"{r.place.name} ({r.place.city}, {r.distance_km:.0f} km)"
-        for r in sorted(nearest.results, key=lambda r: (r.distance_km or 0.0, r.rank))[:SUGGESTED]
+        for r in sorted(located, key=lambda r: (r.distance_km, r.rank))[:SUGGESTED]
     )
     return f"the nearest places that fit: {named}"
 

@@ -200,7 +200,7 @@ def _country(request: Request, config: Config | None) -> str | None:
     from nomadspot.gazetteer import country_code  # a name: France, Autriche, Austria
 
     try:
-        return country_code(country)
+        return country_code(typed)
     except UsageError as error:
         where = "--country" if request.country else "the config file's [defaults] country"
         raise UsageError(f"{where}: {error.message}", hint=error.hint) from error
