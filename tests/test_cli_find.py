@@ -1275,3 +1275,44 @@ def test_the_new_facts_in_explain(cli: Cli, catalogue_path: Path) -> None:
             "reason": "laptops welcome 1h, the meeting lasts 2h",
         }
     ]
+
+
+def test_a_table_fits_80_columns_with_its_score(
+    cli: Cli, catalogue_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    long_city = "Saint-Rémy-en-Bouzemont-Saint-Genest-et-Isson"
+    write(
+        catalogue_path,
+        *(
+            spot(
+                f"place-{number:02d}",
+                f"A rather long name for a coworking space, number {number}",
+                kind="business_centre",
+                city=long_city,
+                lat=45.0 + number / 1000,
+                lon=5.0,
+                price={"hour": 3},
+                amenities={"wifi": True},
+            )
+            for number in range(14)
+        ),
+    )
+    monkeypatch.setenv("COLUMNS", "80")
+    args = ("--near", "45.0,5.0", "--at", "tue 10:00", "--wifi", "--power", "--budget", "50")
+    lines = cli("find", *args, "--format", "table").stdout.splitlines()
+    header = lines[0].split()
+    assert header[-1] == "score" and "cost" in header and "distance" in header
+    assert all(len(line) <= 80 for line in lines)
+    rows = lines[1:-1]
+    assert len(rows) == 10  # a table shows 10 by default
+    assert lines[-1] == "… 4 more (--limit)"
+    assert all("…" in row and row.rstrip()[-4:].replace(".", "").isdigit() for row in rows)
+    assert "6 EUR" in rows[0]  # the cost column: 3 EUR an hour for 2 people
+    # The config's limit, and --limit, change how many; other formats print all.
+    write_config(config_path(), "[defaults]\nlimit = 3\n")
+    lines = cli("find", *args, "--format", "table").stdout.splitlines()
+    assert len(lines) == 5 and lines[-1] == "… 11 more (--limit)"
+    assert len(cli("find", *args, "--format", "ids").stdout.splitlines()) == 14
+    write_config(config_path(), "[defaults]\nlimit = 0\n")
+    bad = cli("find", code=2)
+    assert "limit must be a whole number of at least 1" in one_error_line(bad.stderr)

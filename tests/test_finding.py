@@ -85,6 +85,10 @@ def test_a_place_without_coordinates_stands_at_its_town_centre(catalogue: Path) 
     pepiniere = ranking.results[0]
     assert pepiniere.distance_approx
     assert pepiniere.distance_km == pytest.approx(26.6, abs=0.5)  # Lyon to Vienne's centre
+    # It no longer escapes --radius.
+    near = find(near=["45.764,4.8357"], radius_km=5, kinds=["pepiniere"], catalogue=catalogue)
+    assert near.results == ()
+    assert near.excluded_by_reason() == {"farther than 5 km": 1, "not a pepiniere": 3}
 
 
 def test_the_config_gives_defaults_and_weights(catalogue: Path, tmp_path: Path) -> None:

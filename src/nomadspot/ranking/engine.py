@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
 from nomadspot.model import Meeting, Place
 from nomadspot.ranking.context import Context, Facts, TownCentres, ordered_unknown
@@ -22,8 +21,7 @@ NEAR_MISSES: Final = 5
 _NO_CENTRES: Final[Mapping[tuple[str, str], tuple[float, float]]] = {}
 
 
-@dataclass(frozen=True, slots=True)
-class _Judged:
+class _Judged(NamedTuple):
     """A place and what the filters found: its failures (none when it fits)."""
 
     place: Place
