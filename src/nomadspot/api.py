@@ -97,12 +97,10 @@ def city_as_spelt(city: str, country: str | None, known: Iterable[Place] = ()) -
     for spelt in {place.city for place in known}:
         if spelt[:1].isupper() and fold_cached(spelt) == key:
             return spelt
-    from nomadspot import gazetteer
+    from nomadspot.gazetteer import canonical_city
 
-    # The gazetteer's canonical_city(name, country) -> str | None, when it has one.
-    lookup = getattr(gazetteer, "canonical_city", None)
-    found = lookup(text, country or DEFAULT_COUNTRY) if lookup is not None and text else None
-    return found if isinstance(found, str) else text[:1].upper() + text[1:]
+    found = canonical_city(text, country or DEFAULT_COUNTRY) if text else None
+    return found if found is not None else text[:1].upper() + text[1:]
 
 
 def add_place(

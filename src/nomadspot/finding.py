@@ -123,9 +123,8 @@ def town_centres(places: Iterable[Place], note: Callable[[str], None]) -> TownCe
     wanted = {(p.city, p.country_or_default) for p in places if p.coordinates is None}
     if not wanted:
         return {}
-    from nomadspot.gazetteer import note_if_building, resolve_city
+    from nomadspot.gazetteer import resolve_city
 
-    note_if_building(note)
     centres: dict[tuple[str, str], tuple[float, float]] = {}
     for city, country in wanted:
         try:

@@ -45,8 +45,8 @@ def config_path() -> Path:
 
 
 def cache_dir() -> Path:
-    """``NOMADSPOT_CACHE_DIR``, else the platformdirs cache dir (gazetteer index, parsed
-    catalogue cache). Everything in it can be deleted at any time."""
+    """``NOMADSPOT_CACHE_DIR``, else the platformdirs cache dir (the parsed catalogue
+    cache). Everything in it can be deleted at any time."""
     env = os.environ.get("NOMADSPOT_CACHE_DIR")
     if env:
         return Path(env).expanduser()

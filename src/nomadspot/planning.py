@@ -78,9 +78,8 @@ def participant(
     place = refs.by_id_or_name(where, places, flag="--near ")
     if place is not None:
         return _from_place(where, place)
-    from nomadspot.gazetteer import note_if_building, resolve_city
+    from nomadspot.gazetteer import resolve_city
 
-    note_if_building(note)
     try:
         found = resolve_city(where, default_country)
     except UsageError:

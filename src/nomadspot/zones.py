@@ -1,9 +1,9 @@
 """Time zones of places: where an instant (``now``) is judged in each place's own time.
 
 A place's zone is its country's only zone in the system's tz database (zone.tab: France,
-Belgium, Japan...), else, for a country with several, the gazetteer's answer for its
-coordinates when the gazetteer's index is built. Otherwise it is unknown, and an instant
-is read on the user's own clock (what nomadspot did before instants).
+Belgium, Japan...), else, for a country with several, the shipped gazetteer's answer for
+its coordinates. Otherwise it is unknown, and an instant is read on the user's own clock
+(what nomadspot did before instants).
 """
 
 from __future__ import annotations
@@ -23,8 +23,7 @@ __all__ = ["local_time", "place_zone", "zone_of"]
 def zone_of(country: str | None, coords: Coords | None) -> Any:
     """The place's time zone, or None to let the library look it up: the only zone of its
     country in the system's tz database (zone.tab), else the gazetteer's answer for its
-    coordinates when its index is built (building it is for commands that need towns, not
-    for hours)."""
+    coordinates."""
     if not country:
         return None
     try:
@@ -35,7 +34,7 @@ def zone_of(country: str | None, coords: Coords | None) -> Any:
             return ZoneInfo(zones[0])
         from nomadspot import gazetteer
 
-        if coords is None or not gazetteer.index_path().exists():
+        if coords is None:
             return None
         name = gazetteer.country_timezone(country, *coords)
         return ZoneInfo(name) if name else None

@@ -62,9 +62,8 @@ def _progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
 
 
 def _locate(lat: float, lon: float) -> tuple[str, str] | None:
-    from nomadspot.gazetteer import nearest_commune, note_if_building
+    from nomadspot.gazetteer import nearest_commune
 
-    note_if_building(eprint)
     town = nearest_commune(lat, lon)
     return None if town is None else (town.name, town.country)
 

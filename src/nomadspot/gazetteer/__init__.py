@@ -53,7 +53,6 @@ __all__ = [
     "ensure_index",
     "index_path",
     "nearest_commune",
-    "note_if_building",
     "plausible_alternative",
     "pull_km",
     "resolve_city",
@@ -116,12 +115,6 @@ def index_path() -> Path:
 def ensure_index() -> Path:
     """The data file, opened (and checked) now rather than at the first look-up."""
     return _index().path
-
-
-def note_if_building(note: Callable[[str], None]) -> None:
-    """Kept for callers written when the first look-up built an index: it never does now,
-    so there is nothing to say."""
-    del note
 
 
 def _index() -> Index:
