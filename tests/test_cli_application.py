@@ -369,3 +369,10 @@ def test_a_usage_error_points_to_the_command_s_own_help(cli: Cli) -> None:
 def test_plain_nomadspot_shows_the_help_on_stderr(cli: Cli) -> None:
     result = cli(code=2)
     assert result.stdout == "" and result.stderr.startswith("Usage: nomadspot")
+
+
+def test_help_wraps_between_words_only() -> None:
+    from nomadspot.cli.help import wrap
+
+    lines = wrap("Pay at most 40 € for --meeting-room-seats open Mo-Fr 08:30-18:00", 12)
+    assert lines == ["Pay at most", "40 € for", "--meeting-room-seats", "open Mo-Fr", "08:30-18:00"]

@@ -131,6 +131,19 @@ def _option_segments(command: str) -> list[str]:
     return [*segments, "".join(current)] if current else segments
 
 
+# A number stays with its unit ("40 €", "10 km"): a non-breaking space while wrapping.
+_UNIT = re.compile(r"(?<=\d) (?=(€|EUR|km|Mbit/s|h)\b|€)")
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Lines of at most ``width``, broken between words only: never inside an option name
+    (``--meeting-room``), a time range (``08:30-18:00``) or an amount and its unit."""
+    lines = textwrap.wrap(
+        _UNIT.sub("\u00a0", text), width, break_on_hyphens=False, break_long_words=False
+    )
+    return [line.replace("\u00a0", " ") for line in lines] or [""]
+
+
 def _name_width(rows: list[tuple[str, str]]) -> int:
     return min(max((len(name) for name, _ in rows), default=0), NAME_COLUMN_MAX)
 
@@ -141,7 +154,7 @@ def _write_rows(formatter: Any, rows: list[tuple[str, str]], name_width: int) ->
     width = formatter.width - formatter.current_indent
     text_width = max(width - name_width - 2, 30)
     for name, text in rows:
-        wrapped = textwrap.wrap(text, text_width) or [""]
+        wrapped = wrap(text, text_width)
         if len(name) > name_width:
             formatter.write_text(name)
             first, rest = "", wrapped
