@@ -43,7 +43,9 @@ def find(
         str | None,
         typer.Option(
             "--country",
-            help="Only places in this country (ISO code); also the country for --near town names.",
+            help="Only places in this country (FR, BE, or a name: France, Autriche); also "
+            "the country for --near town names.",
+            metavar="COUNTRY",
             rich_help_panel=WHERE_PANEL,
         ),
     ] = None,
@@ -142,8 +144,9 @@ def find(
         str | None,
         typer.Option(
             "--at",
-            help='When: "mardi 10h", "tue 14:00", "demain 9h", "10h30", "now", '
-            '"2026-11-25 10:00"... in each place\'s local time.',
+            help='When: "mardi 10h", "mardi prochain 10h", "demain 9h", "1/12 10h", '
+            '"1er décembre 10h", "tue 14:00", "now", "2026-11-25 10:00"... in each '
+            "place's local time.",
             metavar="WHEN",
             rich_help_panel=WHEN_PANEL,
         ),
