@@ -368,9 +368,17 @@ class Mapper:
         closed, seats (``capacity:seats``), sockets, when last checked. Sockets, the more
         precise fact, decide ``power`` when the two disagree."""
         facts: dict[str, Any] = {}
-        if place.status is Status.OPEN and "status" not in self.mapping and osm_facts.closed(props):
+        mentions = osm_facts.mentions_facts(props)  # most elements do not: skip look-ups
+        if (
+            place.status is Status.OPEN
+            and "status" not in self.mapping
+            and (
+                osm_facts.closed_by_hours(props)
+                or (mentions and osm_facts.closed_by_lifecycle(props))
+            )
+        ):
             facts["status"] = Status.CLOSED
-        if osm_facts.mentions_facts(props):  # most elements do not: skip the look-ups
+        if mentions:
             facts.update(self.more_facts(place, props))
         sockets = facts.get("sockets", place.sockets)
         if sockets is not None and place.amenities.get("power") not in (None, sockets.power):

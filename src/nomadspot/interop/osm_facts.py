@@ -149,11 +149,19 @@ def former_feature(tags: Mapping[str, Any]) -> dict[str, str]:
 
 
 def closed(tags: Mapping[str, Any]) -> bool:
-    """Whether the place is closed for good: ``opening_hours=closed`` (or ``off``, its
-    synonym), or a lifecycle-prefixed feature and no live one (a café tagged
-    ``was:amenity=bar`` is a café that used to be a bar)."""
-    if values(tags, "opening_hours") in (["closed"], ["off"]):
-        return True
+    """Whether the place is closed for good: ``closed_by_hours`` or
+    ``closed_by_lifecycle``."""
+    return closed_by_hours(tags) or closed_by_lifecycle(tags)
+
+
+def closed_by_hours(tags: Mapping[str, Any]) -> bool:
+    """``opening_hours=closed`` (or ``off``, its synonym)."""
+    return values(tags, "opening_hours") in (["closed"], ["off"])
+
+
+def closed_by_lifecycle(tags: Mapping[str, Any]) -> bool:
+    """A lifecycle-prefixed feature and no live one (a café tagged ``was:amenity=bar`` is
+    a café that used to be a bar). Only elements that ``mentions_facts`` can be."""
     return not live_feature(tags) and bool(former_feature(tags))
 
 

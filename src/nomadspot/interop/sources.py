@@ -55,7 +55,7 @@ KIND_VOCABULARIES = {"TYPO": typo_kind}
 
 def is_census(columns: Collection[str]) -> bool:
     """Whether a file with these columns (or GeoJSON properties) is the 2019 census."""
-    return CENSUS_COLUMNS.issubset(columns)
+    return "NOM_TL" in columns and all(column in columns for column in CENSUS_COLUMNS)
 
 
 def census_source(record_id: Any) -> str | None:
