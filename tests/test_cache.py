@@ -14,7 +14,7 @@ import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -83,6 +83,8 @@ class Everything:
     note: str | None = None
     optional_limit: dt.timedelta | None = None
     private: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    laptops: Literal["yes", "no"] | None = None
+    seen: frozenset[dt.date] = frozenset()
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -117,6 +119,8 @@ def test_fields_of_every_type_come_back_with_their_type() -> None:
         note="é\n\u202e",
         optional_limit=dt.timedelta(minutes=45),
         private={"wifi_password": "hunter2"},
+        laptops="no",
+        seen=frozenset({dt.date(2026, 1, 2), dt.date(2025, 3, 4)}),
     )
     for codec in (cache.record_codec(Everything), cache.record_codec(SlottedEverything)):
         line = json.dumps(codec.out(value))

@@ -108,7 +108,7 @@ def _converter(kind: Any) -> _Converter:
         return _optional([argument for argument in arguments if argument is not type(None)])
     if kind is Any:
         return _Converter(_tagged_out, _tagged_in)
-    if kind in _PLAIN:
+    if kind in _PLAIN or origin is typing.Literal:
         return _SAME
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
         members = {member.value: member for member in kind}
@@ -120,8 +120,8 @@ def _converter(kind: Any) -> _Converter:
     if dataclasses.is_dataclass(kind) and isinstance(kind, type):
         codec = record_codec(kind)
         return _Converter(codec.out, codec.back)
-    if origin is tuple:
-        return _sequence(arguments[0])
+    if origin in (tuple, list, frozenset):
+        return _sequence(arguments[0], origin)
     if origin in (dict, Mapping, typing.Mapping) or kind in (dict, Mapping):
         return _mapping(arguments[1] if arguments else Any)
     raise TypeError(f"the cache has no form for fields of type {kind!r}")
@@ -144,14 +144,14 @@ def _optional(choices: list[Any]) -> _Converter:
     )
 
 
-def _sequence(item_type: Any) -> _Converter:
+def _sequence(item_type: Any, container: type) -> _Converter:
     inner = _converter(item_type)
     out, back = inner.out, inner.back
     if out is None or back is None:
-        return _Converter(list, tuple)
+        return _Converter(list, container)
     return _Converter(
         lambda values: [out(value) for value in values],
-        lambda values: tuple(back(value) for value in values),
+        lambda values: container(back(value) for value in values),
     )
 
 
