@@ -1,9 +1,9 @@
 """Pausing Python's cyclic garbage collector around work that makes many objects.
 
-nomadspot's bulk work (unpickling a catalogue, ranking and writing tens of thousands of
+nomadspot's bulk work (loading a catalogue, ranking and writing tens of thousands of
 results) makes objects that hold no reference cycles, which reference counting frees. The
 cyclic collector would only walk them again and again as they pile up: it costs a fifth
-of ``find`` on 100,000 places and half of unpickling, and frees nothing.
+of ``find`` on 100,000 places and much of loading a cached catalogue, and frees nothing.
 """
 
 from __future__ import annotations
