@@ -532,7 +532,7 @@ def test_show_prints_the_new_facts_readings_and_private_values(cli: Cli) -> None
     assert "wifi speed" in out and "40 Mbps" in out
     assert "2026-11-01 50 Mbps, 2026-11-22 30 Mbps" in out
     assert "wifi_password = s3cret" in out
-    assert "has            ✓ power  ✓ calls" in out
+    assert "has            ✓ wifi  ✓ power  ✓ calls" in out  # measured wifi: it has wifi
     assert out.count("? ") == 1  # the unknown amenities once, on one line
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from hypothesis import given
@@ -114,6 +115,14 @@ def test_wifi_speed_is_the_median_of_the_recent_readings() -> None:
     assert place.wifi_readings[-1] == (dt.date(2026, 11, 1), 30.0)
     two = Place(id="q", name="Q", kind=Kind.CAFE, city="L", visits=place.visits[1:3])
     assert two.measured_wifi_mbps == 25.0
+
+
+def test_a_measured_wifi_speed_says_there_is_wifi_unless_the_place_says_otherwise() -> None:
+    measured = Place(id="p", name="P", kind=Kind.CAFE, city="L", wifi_mbps=40.0)
+    assert measured.has("wifi") is True
+    assert replace(measured, amenities={"wifi": False}).has("wifi") is False  # said, not guessed
+    assert replace(measured, wifi_mbps=0.0).has("wifi") is None  # a dead line is no wifi
+    assert replace(measured, wifi_mbps=None).has("wifi") is None
 
 
 @given(st.lists(st.floats(0, 1000), min_size=1, max_size=9))

@@ -101,10 +101,13 @@ class Place:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def has(self, amenity: str) -> bool | None:
-        """True, False, or None when unknown. Without a ``power`` amenity, ``sockets`` says."""
+        """True, False, or None when unknown. Without a ``power`` amenity, ``sockets`` says;
+        without a ``wifi`` amenity, a measured wifi speed says there is wifi."""
         found = self.amenities.get(amenity)
         if found is None and amenity == "power" and self.sockets is not None:
             return self.sockets.power
+        if found is None and amenity == "wifi" and (self.measured_wifi_mbps or 0) > 0:
+            return True
         return found
 
     @property
