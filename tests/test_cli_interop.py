@@ -184,3 +184,16 @@ def test_a_narrower_export_says_why_it_closed_nothing(cli: Cli, tmp_path: Path) 
         "not marked closed: 7 cafe places of this file's area are missing from it, more than "
         "25% of them (another query than last time?)"
     )
+
+
+def test_hours_read_as_meant_are_stored_tidied_and_counted(cli: Cli, tmp_path: Path) -> None:
+    """OSM's 'Mo, Th 11:30-22:00' is one list of days, not 'Monday all day'."""
+    elements = (
+        node(1, {"opening_hours": "Mo, Th 11:30-22:00"}),
+        node(2, {"opening_hours": "Mo-Fr 08:00-18:00"}),
+    )
+    out = cli("import", str(write_overpass(tmp_path, *elements))).stdout
+    assert "opening_hours tidied (read as meant): 1" in out
+    places = {p["id"]: p for p in json.loads(cli("list", "--format", "json").stdout)}
+    assert places["cafe-1-paris"]["opening_hours"] == "Mo,Th 11:30-22:00"
+    assert places["cafe-2-paris"]["opening_hours"] == "Mo-Fr 08:00-18:00"

@@ -180,7 +180,15 @@ def _map_records(
     if invalid:
         skipped[INVALID_PLACE] = skipped.get(INVALID_PLACE, 0) + invalid
     raw_hours = sum(1 for place in places if place.opening_hours_raw is not None)
-    return ImportBatch(tuple(places), skipped, raw_hours, total, fmt, frozenset(seen))
+    return ImportBatch(
+        tuple(places),
+        skipped,
+        raw_hours,
+        total,
+        fmt,
+        seen=frozenset(seen),
+        tidied_hours=mapper.tidied_hours,
+    )
 
 
 def _catalogue_place(raw: Any) -> Place | str:

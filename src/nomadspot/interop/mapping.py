@@ -95,6 +95,8 @@ class ImportBatch:
     raw_hours: int
     total: int
     fmt: Format | None = None
+    # How many values of opening_hours were stored tidied (``Mo, Th`` read as ``Mo,Th``).
+    tidied_hours: int = 0
     # The native sources (``Mapper.native_source``) of every record of the file, skipped
     # ones included: an element that is in the file has not vanished, even when it could
     # not be imported (see vanished). Empty for a catalogue or a nomadspot export.
@@ -237,6 +239,7 @@ class Mapper:
         self.options = options
         self.default_city = _text(options.city) if options.city is not None else None
         self.hours = Hours()
+        self.tidied_hours = 0  # values stored tidied (read as meant, typography)
         self.located: dict[tuple[float, float], tuple[str, str] | None] = {}
 
     def get(self, props: Mapping[str, Any], key: str) -> Any:
@@ -336,6 +339,8 @@ class Mapper:
             usable = self.hours.usable(hours)
             if usable is None:
                 raw_hours = raw_hours or hours
+            elif usable != hours:
+                self.tidied_hours += 1
             hours = usable
         return hours, raw_hours
 

@@ -26,6 +26,8 @@ def summary_lines(batch: ImportBatch, result: MergeResult, dry_run: bool = False
     if batch.skipped:
         ordered = sorted(batch.skipped.items(), key=lambda item: (-item[1], item[0]))
         lines.append("skipped: " + ", ".join(f"{reason} {count}" for reason, count in ordered))
+    if batch.tidied_hours:
+        lines.append(f"opening_hours tidied (read as meant): {batch.tidied_hours}")
     if batch.raw_hours:
         lines.append(f"opening_hours kept as given (did not parse): {batch.raw_hours}")
     facts = fact_counts(batch)
