@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any, Literal
 
 from nomadspot import codec
@@ -59,7 +59,7 @@ def flag_text(value: bool | None) -> str:
 
 def flat_row(place: Place) -> dict[str, str]:
     """One place as ``CSV_COLUMNS``, each a plain string ("" when unknown). No formula
-    neutralising here (``csv_cell`` does it for CSV); TSV and CSV both start from this."""
+    neutralising here (``csv_text`` does it for CSV); TSV and CSV both start from this."""
     row = {spec.flat: spec.type.cell(getattr(place, spec.name)) for spec in PLACE_COLUMNS}
     for key in AMENITY_KEYS:
         row[key] = flag_text(place.amenities.get(key))
@@ -69,20 +69,13 @@ def flat_row(place: Place) -> dict[str, str]:
     return row
 
 
-def csv_cell(column: str, value: str) -> str:
-    """The cell as written to a CSV file: a text that a spreadsheet would run as a formula
-    (or that starts with the apostrophe this adds) gets a leading apostrophe. Number
-    columns are left alone: ``-1.5`` is a number to a spreadsheet, not a formula."""
-    return value if column in _NUMERIC else formula_safe(value)
-
-
 def formula_safe(value: str) -> str:
     """A text cell with a leading apostrophe if it starts like a formula (or with one)."""
     return QUOTE + value if value.startswith(_NEUTRALISED_STARTS) else value
 
 
 def uncsv_cell(value: str) -> str:
-    """Undo ``csv_cell``: one apostrophe in front of a formula start or of another
+    """Undo ``csv_text``'s neutralising: one apostrophe in front of a formula start or of another
     apostrophe is removed; any other text is left as it is (``'s-Hertogenbosch``)."""
     if len(value) > 1 and value[0] == QUOTE and value[1] in _NEUTRALISED_STARTS:
         return value[1:]
@@ -104,17 +97,32 @@ def private_columns(places: Sequence[Place]) -> tuple[str, ...]:
     return tuple(PRIVATE_PREFIX + key for key in keys)
 
 
+def csv_text(
+    header: Sequence[str], rows: Iterable[Sequence[str]], numbers: Collection[str] = ()
+) -> str:
+    """nomadspot's one CSV writer: a header line, then the rows, RFC 4180 quoting, "\\n"
+    line ends, and text cells a spreadsheet would run as formulas neutralised (the
+    ``numbers`` columns are left alone: ``-1.5`` is a number, not a formula)."""
+    lines = [",".join(_csv_field(column) for column in header)]
+    for row in rows:
+        cells = (
+            cell if column in numbers else formula_safe(cell)
+            for column, cell in zip(header, row, strict=True)
+        )
+        lines.append(",".join(_csv_field(cell) for cell in cells))
+    return "\n".join(lines) + "\n"
+
+
 def export_csv(places: Sequence[Place]) -> str:
     """A header line of ``CSV_COLUMNS`` (and ``private.KEY`` columns for private values
-    the places hold), then one line per place ("\\n" line ends)."""
+    the places hold), then one line per place."""
     columns = (*CSV_COLUMNS, *private_columns(places))
-    lines = [",".join(columns)]
+    rows = []
     for place in places:
         row = flat_row(place)
         row.update((PRIVATE_PREFIX + key, str(value)) for key, value in place.private.items())
-        cells = (csv_cell(column, row.get(column, "")) for column in columns)
-        lines.append(",".join(_csv_field(cell) for cell in cells))
-    return "\n".join(lines) + "\n"
+        rows.append([row.get(column, "") for column in columns])
+    return csv_text(columns, rows, _NUMERIC)
 
 
 def feature_properties(place: Place) -> dict[str, Any]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import math
 import re
@@ -255,23 +254,9 @@ class CsvRenderer(_DelimitedRenderer):
         self.sink.write(export_text(places, "csv"))
 
     def _write(self, header: Sequence[str], rows: list[list[str]]) -> None:
-        buffer = io.StringIO()
-        import csv  # not on the path of the other formats
+        from nomadspot.interop.exporting import csv_text
 
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(header)
-        from nomadspot.interop.exporting import formula_safe
-
-        writer.writerows(
-            [
-                [
-                    cell if column in NUMERIC_RESULT_COLUMNS else formula_safe(cell)
-                    for column, cell in zip(header, row, strict=True)
-                ]
-                for row in rows
-            ]
-        )
-        self.sink.write(buffer.getvalue())
+        self.sink.write(csv_text(header, rows, NUMERIC_RESULT_COLUMNS))
 
 
 def tsv_escape(cell: str) -> str:
