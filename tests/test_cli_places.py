@@ -725,3 +725,17 @@ def test_exit_codes_of_the_new_commands_through_a_real_process(catalogue_path: P
     assert future.returncode == 2 and "in the future" in future.stderr
     assert run("remove", "le-cafe-l", "--yes").returncode == 1  # a prefix, off a terminal
     assert run("remove", "le-cafe-lyon", "--yes").returncode == 0
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("list", "--format", "JSON"),
+        ("show", "la-cantine-paris", "--format", "Json"),
+        ("stale", "--format", "CSV"),
+        ("find", "--city", "Paris", "--format", "TSV"),
+        ("export", "--format", "GeoJSON"),
+    ],
+)
+def test_a_format_is_read_in_any_case(cli: Cli, args: tuple[str, ...]) -> None:
+    assert cli(*args).stdout

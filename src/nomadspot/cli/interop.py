@@ -118,6 +118,7 @@ def import_places(
     from nomadspot.interop import importing
     from nomadspot.vocabulary import parse_kind
 
+    source_format = source_format.strip().lower() if source_format is not None else None
     if source_format is not None and source_format not in IMPORT_FORMATS:
         raise UsageError(f"--from {source_format!r}: use one of " + ", ".join(IMPORT_FORMATS))
     options = importing.ImportOptions(
@@ -182,6 +183,7 @@ def export_places(
     from nomadspot.interop.exporting import export_text
     from nomadspot.selection import select
 
+    format = format.strip().lower()  # --format GeoJSON is geojson
     if format not in EXPORT_FORMATS:
         raise UsageError(f"--format {format!r}: use one of " + ", ".join(EXPORT_FORMATS))
     places = select(state(ctx).read_catalogue().places, city=city, kinds=kind, tags=tag)

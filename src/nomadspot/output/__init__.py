@@ -68,9 +68,11 @@ def default_format(stream: TextIO | None = None) -> Format:
 
 
 def check_format(name: str) -> Format:
-    if name not in FORMATS:
+    """The format ``name`` names, in any case (``JSON`` is ``json``)."""
+    key = name.strip().lower()
+    if key not in FORMATS:
         raise UsageError(f"unknown format {name!r}", hint="formats: " + ", ".join(FORMATS))
-    return name  # type: ignore[return-value]
+    return key  # type: ignore[return-value]
 
 
 def renderer_for(name: str | None, stream: TextIO | None = None) -> Renderer:
