@@ -148,7 +148,7 @@ PLACE_FIELDS: tuple[FieldSpec, ...] = (
     _field("lat", LATITUDE, ("--lat", "DEGREES", "Latitude, WGS 84."), label=None),
     _field("lon", LONGITUDE, ("--lon", "DEGREES", "Longitude, WGS 84."), label=None),
     _field("opening_hours", Hours(), ("--hours", "HOURS",
-           'Opening hours, OpenStreetMap syntax: "Mo-Fr 08:30-18:00; PH off".')),
+           'Opening hours: "Mo-Fr 08:30-18:00; PH off" (OpenStreetMap) or "lun-ven 8h-19h".')),
     _field("opening_hours_raw", TEXT, label="hours (as given)"),
     _field("seats", SEATS, ("--seats", "N", "How many people can sit and work there.")),
     _field("meeting_room_seats", SEATS, ("--meeting-room-seats", "N",
