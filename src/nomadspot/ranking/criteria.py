@@ -220,6 +220,8 @@ def wishes(place: Place, context: Context, facts: Facts) -> Mark:
 
 def rating(place: Place, context: Context, facts: Facts) -> Mark:
     """The user's visits: an average shrunk towards 3/5 as if one more visit said 3."""
+    if not place.visits:
+        return UNRATED
     ratings = [visit.rating for visit in place.visits if visit.rating is not None]
     if not ratings:
         return UNRATED

@@ -63,10 +63,7 @@ def rank(
         else:
             kept.append(item)
     criteria = _weighted(CRITERIA, weights, meeting)
-    scored = sorted(
-        ((_score(item, context, criteria), item) for item in kept),
-        key=lambda pair: (-pair[0][0], *_name_key(pair[1].place)),
-    )
+    scored = sorted(((_score(item, context, criteria), item) for item in kept), key=_order)
     results = tuple(
         _result(number, item, score, marks, context)
         for number, ((score, marks), item) in enumerate(scored, start=1)
@@ -132,8 +129,11 @@ def _score(
     return (min(1.0, max(0.0, exact / total)) if total > 0 else 0.0), tuple(marks)
 
 
-def _name_key(place: Place) -> tuple[str, str, str]:
-    return (fold(place.name), place.name, place.id)
+def _order(scored: tuple[tuple[float, tuple[Mark, ...]], _Judged]) -> tuple[float, str, str, str]:
+    """Best score first, then by name (case- and accent-insensitive), then id."""
+    (score, _), item = scored
+    place = item.place
+    return (-score, fold(place.name), place.name, place.id)
 
 
 def _result(
@@ -161,7 +161,9 @@ def _result(
         window="" if check is None else check.text,
         cost=None if facts.cost is None else round(facts.cost, 2),
         matched=tuple(facts.matched),
-        likely=tuple(need for need in context.meeting.needs if need in facts.likely),
+        likely=tuple(need for need in context.meeting.needs if need in facts.likely)
+        if facts.likely
+        else (),
         unknown=ordered_unknown(facts.unknown, context.meeting),
         reasons=(*raised, *facts.notes, *lowered, *unknown, *facts.unknown_notes),
     )
@@ -183,7 +185,5 @@ def _near_misses(
         and not item.failures[0][0].scope
         and not _out_of_the_way(item, reach)
     ]
-    best = sorted(
-        single, key=lambda item: (-_score(item, context, criteria)[0], *_name_key(item.place))
-    )
-    return tuple(NearMiss(item.place, item.failures[0][1].miss) for item in best[:NEAR_MISSES])
+    best = sorted(((_score(item, context, criteria), item) for item in single), key=_order)
+    return tuple(NearMiss(item.place, item.failures[0][1].miss) for _, item in best[:NEAR_MISSES])
