@@ -37,6 +37,7 @@ def rank(
     elsewhere: int = 0,
     town_centres: TownCentres = _NO_CENTRES,
     today: dt.date | None = None,
+    limit: int | None = None,
 ) -> Ranking:
     """Rank ``places`` for ``meeting``: best first, the excluded with their reasons, and
     the near misses (places in scope that failed one condition only).
@@ -44,7 +45,9 @@ def rank(
     ``elsewhere``: how many places the caller left out because they are not in
     ``meeting.city``; they count as excluded "not in <city>". ``town_centres``: where
     places without coordinates stand (see ``context.TownCentres``). ``today``: the date
-    the freshness of facts is judged on (not judged when None)."""
+    the freshness of facts is judged on (not judged when None). ``limit``: only the
+    first ``limit`` results are made (with their reasons), the others are counted in
+    ``cut``, as ``Ranking.truncated`` does; the order is still over every place."""
     if elsewhere and not meeting.city:
         raise ValueError("places left out as elsewhere need a meeting city")
     context = Context.of(meeting, weights, town_centres, today)
@@ -64,9 +67,10 @@ def rank(
             kept.append(item)
     criteria = _weighted(CRITERIA, weights, meeting)
     scored = sorted(((_score(item, context, criteria), item) for item in kept), key=_order)
+    shown = scored if limit is None else scored[:limit]
     results = tuple(
         _result(number, item, score, marks, context)
-        for number, ((score, marks), item) in enumerate(scored, start=1)
+        for number, ((score, marks), item) in enumerate(shown, start=1)
     )
     excluded.sort(key=lambda e: (e.place.id, e.reason, e.place.name))
     return Ranking(
@@ -75,6 +79,7 @@ def rank(
         excluded=tuple(excluded),
         near_misses=_near_misses(judged, reach, context, criteria),
         elsewhere=elsewhere,
+        cut=len(scored) - len(shown),
     )
 
 
