@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections.abc import Iterable, Mapping
 from typing import Final, NamedTuple
 
@@ -112,25 +113,29 @@ def _out_of_the_way(item: _Judged, reach: float | None) -> bool:
     return reach is not None and distance is not None and distance > reach
 
 
-def _weighted(
-    criteria: tuple[Criterion, ...], weights: Weights, meeting: Meeting
-) -> tuple[tuple[Criterion, float], ...]:
+class _Weighted(NamedTuple):
+    """The criteria that count for a meeting, each with its weight, and their sum."""
+
+    criteria: tuple[tuple[Criterion, float], ...]
+    total: float
+
+
+def _weighted(criteria: tuple[Criterion, ...], weights: Weights, meeting: Meeting) -> _Weighted:
     chosen = ((item, item.weight(weights, meeting)) for item in criteria if item.applies(meeting))
-    return tuple((item, weight) for item, weight in chosen if weight > 0)
+    counted = tuple((item, weight) for item, weight in chosen if weight > 0)
+    return _Weighted(counted, sum(weight for _, weight in counted))
 
 
-def _score(
-    item: _Judged, context: Context, criteria: tuple[tuple[Criterion, float], ...]
-) -> tuple[float, tuple[Mark, ...]]:
+def _score(item: _Judged, context: Context, weighted: _Weighted) -> tuple[float, tuple[Mark, ...]]:
     """The weighted mean of the criteria's values, in [0, 1], and their marks."""
     place, facts = item.place, item.facts
     marks = []
-    total = exact = 0.0
-    for criterion, weight in criteria:
+    exact = 0.0
+    for criterion, weight in weighted.criteria:
         mark = criterion.value(place, context, facts)
         marks.append(mark)
-        total += weight
         exact += weight * mark.value
+    total = weighted.total
     return (min(1.0, max(0.0, exact / total)) if total > 0 else 0.0), tuple(marks)
 
 
@@ -178,7 +183,7 @@ def _near_misses(
     judged: list[_Judged],
     reach: float | None,
     context: Context,
-    criteria: tuple[tuple[Criterion, float], ...],
+    criteria: _Weighted,
 ) -> tuple[NearMiss, ...]:
     """The places in scope that failed one obstacle only, best first (as they would have
     ranked), at most five."""
@@ -190,5 +195,6 @@ def _near_misses(
         and not item.failures[0][0].scope
         and not _out_of_the_way(item, reach)
     ]
-    best = sorted(((_score(item, context, criteria), item) for item in single), key=_order)
-    return tuple(NearMiss(item.place, item.failures[0][1].miss) for _, item in best[:NEAR_MISSES])
+    scored = ((_score(item, context, criteria), item) for item in single)
+    best = heapq.nsmallest(NEAR_MISSES, scored, key=_order)
+    return tuple(NearMiss(item.place, item.failures[0][1].miss) for _, item in best)
