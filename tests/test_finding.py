@@ -53,6 +53,15 @@ def test_the_package_finds_as_the_readme_says(catalogue: Path) -> None:
     assert {e.place.id: e.reason for e in ranking.excluded} == {"no-wifi": "no wifi"}
 
 
+def test_a_limit_makes_the_first_results_and_counts_the_rest(catalogue: Path) -> None:
+    ranking = nomadspot.find(city="Vienne", needs=["wifi"], limit=1, catalogue=catalogue)
+    assert [result.id for result in ranking.results] == ["wifi-cafe"]
+    assert ranking.cut == 1
+    assert ranking == nomadspot.find(city="Vienne", needs=["wifi"], catalogue=catalogue).truncated(
+        1
+    )
+
+
 def test_texts_as_typed_or_typed_values_give_the_same_meeting(catalogue: Path) -> None:
     typed = find(
         city="vienne",

@@ -655,3 +655,14 @@ def test_places_left_out_need_a_meeting_city() -> None:
     assert ranking.excluded == ()
     assert ranking.excluded_count == 3
     assert ranking.excluded_by_reason() == {"not in Vienne": 3}
+
+
+@fast
+@given(catalogues(), meetings, st.integers(min_value=0, max_value=6))
+def test_a_limited_ranking_is_the_full_ranking_truncated(
+    places: list[Place], query: Meeting, limit: int
+) -> None:
+    """Only the results shown are made: the same first results, the rest counted."""
+    limited = rank(places, query, limit=limit)
+    assert limited == rank(places, query).truncated(limit)
+    assert limited.total == len(places)

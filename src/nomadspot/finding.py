@@ -50,6 +50,7 @@ def find(
     open_now: bool = False,
     budget: float | None = None,
     strict: bool = False,
+    limit: int | None = None,
     catalogue: str | os.PathLike[str] | None = None,
     config: Config | None = None,
     note: Callable[[str], None] | None = None,
@@ -62,7 +63,8 @@ def find(
     rules); ``config``: None reads the user's config file. ``note`` receives what the
     command line prints on stderr (which town a name was taken for). Bad input raises
     ``UsageError``; an unreadable catalogue ``CatalogueError``. When nothing fits, the
-    ranking has no results (``nothing_fits`` says why)."""
+    ranking has no results (``nothing_fits`` says why). ``limit``: only the first
+    ``limit`` results are made, the others counted in ``Ranking.cut`` (all for None)."""
     from nomadspot import clock, gcpause, ranking
     from nomadspot.config import load_config
     from nomadspot.paths import catalogue_named, catalogue_path
@@ -105,6 +107,7 @@ def find(
             elsewhere=places.elsewhere,
             town_centres=centres,
             today=today,
+            limit=limit,
         )
     if not result.results and result.in_scope == 0 and meeting.city:
         everywhere = load_for_reading(path, say).places if places.elsewhere else places.places

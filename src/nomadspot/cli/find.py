@@ -206,6 +206,9 @@ def find(
     from nomadspot.output import default_format
 
     run = state(ctx)
+    shown = (format or run.config.format or default_format()).lower()
+    if limit is None and shown == "table":
+        limit = run.config.limit or TABLE_LIMIT
     flags = {"wifi": wifi, "power": power, "meeting_room": meeting_room, "quiet": quiet}
     result = finding.find(
         city=city,
@@ -222,15 +225,13 @@ def find(
         open_now=open_now,
         budget=None if budget is None else parse_amount(budget, "--budget"),
         strict=strict,
+        limit=limit if pick is None else None,  # only the results shown are made
         catalogue=run.catalogue_option,
         config=run.config,
         note=eprint,
     )
-    shown = (format or run.config.format or default_format()).lower()
     if pick is not None:
         result = _picked(result, pick)
-    if limit is None and shown == "table":
-        limit = run.config.limit or TABLE_LIMIT
     if result.results or explain or shown == "json":
         with gcpause.paused():  # a dict or a row for each result, no cycles (see gcpause)
             run.renderer(shown).ranking(result.truncated(limit), explain=explain)

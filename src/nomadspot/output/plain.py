@@ -87,8 +87,13 @@ def dumps(data: Any, *, pretty: bool = True) -> str:
     Python's C encoder only runs without indentation, ten times faster on 10,000 places)."""
     indent = 2 if pretty else None
     try:
-        text = json.dumps(
-            data, ensure_ascii=False, indent=indent, default=_json_default, allow_nan=False
+        text = json.dumps(  # no cycles to look for: the data is made of fresh trees
+            data,
+            ensure_ascii=False,
+            indent=indent,
+            default=_json_default,
+            allow_nan=False,
+            check_circular=False,
         )
     except ValueError:
         text = json.dumps(_finite(data), ensure_ascii=False, indent=indent, default=_json_default)
@@ -138,6 +143,7 @@ def _excluded_json(ranking: Ranking) -> dict[str, Any]:
 
 
 def _result_json(result: Result) -> dict[str, Any]:
+    """A result's JSON object (tuples are written as arrays)."""
     place = result.place
     return {
         "rank": result.rank,
@@ -151,15 +157,15 @@ def _result_json(result: Result) -> dict[str, Any]:
         "lon": place.lon,
         "score": result.score,
         "distance_km": result.distance_km,
-        "distances_km": None if result.distances_km is None else list(result.distances_km),
+        "distances_km": result.distances_km,
         "distance_approx": result.distance_approx,
         "open": result.open,
         "opening_hours": place.opening_hours,
         "cost": result.cost,
-        "matched": list(result.matched),
-        "likely": list(result.likely),
-        "unknown": list(result.unknown),
-        "reasons": list(result.reasons),
+        "matched": result.matched,
+        "likely": result.likely,
+        "unknown": result.unknown,
+        "reasons": result.reasons,
     }
 
 

@@ -98,28 +98,29 @@ class Criterion:
 
 def requirements(place: Place, context: Context, facts: Facts) -> Mark:
     """Each required amenity: confirmed 1, likely for the kind 0.85, unknown 0.3."""
-    states = tuple(
-        (need, True if need in facts.matched else facts.likely.get(need))
-        for need in context.meeting.needs
+    return _requirements_mark(
+        context.meeting.needs, tuple(facts.matched), tuple(facts.likely.items())
     )
-    return _requirements_mark(states)
 
 
 @lru_cache(maxsize=256)  # few combinations recur for thousands of places: texts made once
-def _requirements_mark(states: tuple[tuple[str, bool | str | None], ...]) -> Mark:
-    """``states``: each need and True (confirmed), the kind it is likely for, or None."""
+def _requirements_mark(
+    needs: tuple[str, ...], matched: tuple[str, ...], likely: tuple[tuple[str, str], ...]
+) -> Mark:
+    """``matched``: the needs confirmed; ``likely``: each need likely, and for what kind."""
+    likely_for = dict(likely)
     raised, unknown, total = [], [], 0.0
-    for need, state in states:
-        if state is True:
+    for need in needs:
+        if need in matched:
             total += 1.0
             raised.append(f"{label(need)} confirmed")
-        elif state:
+        elif need in likely_for:
             total += LIKELY_VALUE
-            unknown.append(f"{label(need)} likely ({state})")
+            unknown.append(f"{label(need)} likely ({likely_for[need]})")
         else:
             total += UNKNOWN_VALUE
             unknown.append(f"{label(need)} unknown")
-    return Mark(total / len(states), tuple(raised), (), tuple(unknown))
+    return Mark(total / len(needs), tuple(raised), (), tuple(unknown))
 
 
 def hours_known(place: Place, context: Context, facts: Facts) -> Mark:
@@ -220,6 +221,8 @@ def wishes(place: Place, context: Context, facts: Facts) -> Mark:
 
 def rating(place: Place, context: Context, facts: Facts) -> Mark:
     """The user's visits: an average shrunk towards 3/5 as if one more visit said 3."""
+    if not place.visits:
+        return UNRATED
     ratings = [visit.rating for visit in place.visits if visit.rating is not None]
     if not ratings:
         return UNRATED

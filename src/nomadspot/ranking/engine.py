@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections.abc import Iterable, Mapping
 from typing import Final, NamedTuple
 
@@ -37,6 +38,7 @@ def rank(
     elsewhere: int = 0,
     town_centres: TownCentres = _NO_CENTRES,
     today: dt.date | None = None,
+    limit: int | None = None,
 ) -> Ranking:
     """Rank ``places`` for ``meeting``: best first, the excluded with their reasons, and
     the near misses (places in scope that failed one condition only).
@@ -44,7 +46,9 @@ def rank(
     ``elsewhere``: how many places the caller left out because they are not in
     ``meeting.city``; they count as excluded "not in <city>". ``town_centres``: where
     places without coordinates stand (see ``context.TownCentres``). ``today``: the date
-    the freshness of facts is judged on (not judged when None)."""
+    the freshness of facts is judged on (not judged when None). ``limit``: only the
+    first ``limit`` results are made (with their reasons), the others are counted in
+    ``cut``, as ``Ranking.truncated`` does; the order is still over every place."""
     if elsewhere and not meeting.city:
         raise ValueError("places left out as elsewhere need a meeting city")
     context = Context.of(meeting, weights, town_centres, today)
@@ -63,13 +67,11 @@ def rank(
         else:
             kept.append(item)
     criteria = _weighted(CRITERIA, weights, meeting)
-    scored = sorted(
-        ((_score(item, context, criteria), item) for item in kept),
-        key=lambda pair: (-pair[0][0], *_name_key(pair[1].place)),
-    )
+    scored = sorted(((_score(item, context, criteria), item) for item in kept), key=_order)
+    shown = scored if limit is None else scored[:limit]
     results = tuple(
         _result(number, item, score, marks, context)
-        for number, ((score, marks), item) in enumerate(scored, start=1)
+        for number, ((score, marks), item) in enumerate(shown, start=1)
     )
     excluded.sort(key=lambda e: (e.place.id, e.reason, e.place.name))
     return Ranking(
@@ -78,6 +80,7 @@ def rank(
         excluded=tuple(excluded),
         near_misses=_near_misses(judged, reach, context, criteria),
         elsewhere=elsewhere,
+        cut=len(scored) - len(shown),
     )
 
 
@@ -110,30 +113,37 @@ def _out_of_the_way(item: _Judged, reach: float | None) -> bool:
     return reach is not None and distance is not None and distance > reach
 
 
-def _weighted(
-    criteria: tuple[Criterion, ...], weights: Weights, meeting: Meeting
-) -> tuple[tuple[Criterion, float], ...]:
+class _Weighted(NamedTuple):
+    """The criteria that count for a meeting, each with its weight, and their sum."""
+
+    criteria: tuple[tuple[Criterion, float], ...]
+    total: float
+
+
+def _weighted(criteria: tuple[Criterion, ...], weights: Weights, meeting: Meeting) -> _Weighted:
     chosen = ((item, item.weight(weights, meeting)) for item in criteria if item.applies(meeting))
-    return tuple((item, weight) for item, weight in chosen if weight > 0)
+    counted = tuple((item, weight) for item, weight in chosen if weight > 0)
+    return _Weighted(counted, sum(weight for _, weight in counted))
 
 
-def _score(
-    item: _Judged, context: Context, criteria: tuple[tuple[Criterion, float], ...]
-) -> tuple[float, tuple[Mark, ...]]:
+def _score(item: _Judged, context: Context, weighted: _Weighted) -> tuple[float, tuple[Mark, ...]]:
     """The weighted mean of the criteria's values, in [0, 1], and their marks."""
     place, facts = item.place, item.facts
     marks = []
-    total = exact = 0.0
-    for criterion, weight in criteria:
+    exact = 0.0
+    for criterion, weight in weighted.criteria:
         mark = criterion.value(place, context, facts)
         marks.append(mark)
-        total += weight
         exact += weight * mark.value
+    total = weighted.total
     return (min(1.0, max(0.0, exact / total)) if total > 0 else 0.0), tuple(marks)
 
 
-def _name_key(place: Place) -> tuple[str, str, str]:
-    return (fold(place.name), place.name, place.id)
+def _order(scored: tuple[tuple[float, tuple[Mark, ...]], _Judged]) -> tuple[float, str, str, str]:
+    """Best score first, then by name (case- and accent-insensitive), then id."""
+    (score, _), item = scored
+    place = item.place
+    return (-score, fold(place.name), place.name, place.id)
 
 
 def _result(
@@ -161,7 +171,9 @@ def _result(
         window="" if check is None else check.text,
         cost=None if facts.cost is None else round(facts.cost, 2),
         matched=tuple(facts.matched),
-        likely=tuple(need for need in context.meeting.needs if need in facts.likely),
+        likely=tuple(need for need in context.meeting.needs if need in facts.likely)
+        if facts.likely
+        else (),
         unknown=ordered_unknown(facts.unknown, context.meeting),
         reasons=(*raised, *facts.notes, *lowered, *unknown, *facts.unknown_notes),
     )
@@ -171,7 +183,7 @@ def _near_misses(
     judged: list[_Judged],
     reach: float | None,
     context: Context,
-    criteria: tuple[tuple[Criterion, float], ...],
+    criteria: _Weighted,
 ) -> tuple[NearMiss, ...]:
     """The places in scope that failed one obstacle only, best first (as they would have
     ranked), at most five."""
@@ -183,7 +195,6 @@ def _near_misses(
         and not item.failures[0][0].scope
         and not _out_of_the_way(item, reach)
     ]
-    best = sorted(
-        single, key=lambda item: (-_score(item, context, criteria)[0], *_name_key(item.place))
-    )
-    return tuple(NearMiss(item.place, item.failures[0][1].miss) for item in best[:NEAR_MISSES])
+    scored = ((_score(item, context, criteria), item) for item in single)
+    best = heapq.nsmallest(NEAR_MISSES, scored, key=_order)
+    return tuple(NearMiss(item.place, item.failures[0][1].miss) for _, item in best)
