@@ -984,18 +984,18 @@ def test_every_format(cli: Cli, catalogue_path: Path) -> None:
     )
     args = ("--at", "tue 10:00", "--near", "45.0,5.0")
     ids = cli("find", *args, "--format", "ids").stdout
-    assert ids == "cafe\ntab\n"
+    assert ids == "tab\ncafe\n"  # near means near: the café with no known place comes last
     tsv = cli("find", *args, "--format", "tsv").stdout.splitlines()
     assert tsv[0].split("\t") == RESULT_COLUMNS
-    first = dict(zip(RESULT_COLUMNS, tsv[1].split("\t"), strict=True))
-    assert first == {
-        "rank": "1",
+    second = dict(zip(RESULT_COLUMNS, tsv[2].split("\t"), strict=True))
+    assert second == {
+        "rank": "2",
         "id": "cafe",
         "name": 'Café, "Le"',
         "kind": "cafe",
         "city": NO_TOWN,
         "country": "FR",
-        "score": first["score"],
+        "score": second["score"],
         "distance_km": "",
         "open": "true",
         "window": "open 08:00–18:00",
@@ -1003,13 +1003,13 @@ def test_every_format(cli: Cli, catalogue_path: Path) -> None:
         "matched": "",
         "unknown": "distance",
     }
-    assert 0 < float(first["score"]) <= 1
-    second = dict(zip(RESULT_COLUMNS, tsv[2].split("\t"), strict=True))
-    assert second["name"] == "Tab\\there"
-    assert second["distance_km"] == "11.1" and second["unknown"] == "hours;seats"
+    assert 0 < float(second["score"]) <= 1
+    first = dict(zip(RESULT_COLUMNS, tsv[1].split("\t"), strict=True))
+    assert first["name"] == "Tab\\there"
+    assert first["distance_km"] == "11.1" and first["unknown"] == "hours;seats"
     csv_lines = cli("find", *args, "--format", "csv").stdout.splitlines()
     assert csv_lines[0] == ",".join(RESULT_COLUMNS)
-    assert csv_lines[1].startswith(f'1,cafe,"Café, ""Le""",cafe,{NO_TOWN},FR,')
+    assert csv_lines[2].startswith(f'2,cafe,"Café, ""Le""",cafe,{NO_TOWN},FR,')
     table = cli("find", *args, "--format", "table").stdout
     assert 'Café, "Le"' in table and "11.1 km" in table and "\x1b" not in table
     error = cli("find", "--format", "yaml", code=2)

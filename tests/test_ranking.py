@@ -226,6 +226,19 @@ def test_distance_is_unknown_without_coordinates() -> None:
     assert reasons(strict) == {"nowhere": "distance unknown (--strict)"}
 
 
+def test_near_a_place_that_may_be_anywhere_never_outranks_one_known_to_be_near() -> None:
+    """The example catalogue's télécentre in Boitron (Orne) has no coordinates and its
+    village is too small for the gazetteer: for a meeting near Vienne, its likely wifi
+    must not lift it above a place 25 km away whose wifi is unknown."""
+    anywhere = place("anywhere", kind=Kind.TELECENTRE, seats=10)
+    near = place("near", kind=Kind.AGENCY, seats=10, lat=45.3, lon=4.8)  # 25 km away
+    ranking = rank([anywhere, near], Meeting(near=(VIENNE,), needs=("wifi",)))
+    assert ids(ranking) == ["near", "anywhere"]
+    assert ranking.results[1].distance_km is None
+    # Without --near, distance plays no part: the likely wifi decides.
+    assert ids(rank([anywhere, near], Meeting(needs=("wifi",)))) == ["anywhere", "near"]
+
+
 def test_a_budget() -> None:
     cafe = place("cafe", kind=Kind.CAFE, price=Price(hour=4.0))
     cowork = place("cowork", price=Price(hour=5.0, day=15.0, room_hour=30.0))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 from collections.abc import Iterable, Mapping
+from functools import partial
 from typing import Final, NamedTuple
 
 from nomadspot.model import Meeting, Place
@@ -67,7 +68,10 @@ def rank(
         else:
             kept.append(item)
     criteria = _weighted(CRITERIA, weights, meeting)
-    scored = sorted(((_score(item, context, criteria), item) for item in kept), key=_order)
+    scored = sorted(
+        ((_score(item, context, criteria), item) for item in kept),
+        key=partial(_order, near=bool(meeting.near)),
+    )
     shown = scored if limit is None else scored[:limit]
     results = tuple(
         _result(number, item, score, marks, context)
@@ -139,11 +143,17 @@ def _score(item: _Judged, context: Context, weighted: _Weighted) -> tuple[float,
     return (min(1.0, max(0.0, exact / total)) if total > 0 else 0.0), tuple(marks)
 
 
-def _order(scored: tuple[tuple[float, tuple[Mark, ...]], _Judged]) -> tuple[float, str, str, str]:
-    """Best score first, then by name (case- and accent-insensitive), then id."""
+def _order(
+    scored: tuple[tuple[float, tuple[Mark, ...]], _Judged], *, near: bool
+) -> tuple[bool, float, str, str, str]:
+    """Best score first, then by name (case- and accent-insensitive), then id. With --near,
+    a place whose distance is unknown (no coordinates, and a town the gazetteer does not
+    know) comes after every place whose distance is known: it may be anywhere, and near
+    means near."""
     (score, _), item = scored
     place = item.place
-    return (-score, fold(place.name), place.name, place.id)
+    lost = near and item.facts.distance is None
+    return (lost, -score, fold(place.name), place.name, place.id)
 
 
 def _result(
@@ -196,5 +206,7 @@ def _near_misses(
         and not _out_of_the_way(item, reach)
     ]
     scored = ((_score(item, context, criteria), item) for item in single)
-    best = heapq.nsmallest(NEAR_MISSES, scored, key=_order)
+    best = heapq.nsmallest(
+        NEAR_MISSES, scored, key=partial(_order, near=bool(context.meeting.near))
+    )
     return tuple(NearMiss(item.place, item.failures[0][1].miss) for _, item in best)
