@@ -376,3 +376,12 @@ def test_help_wraps_between_words_only() -> None:
 
     lines = wrap("Pay at most 40 € for --meeting-room-seats open Mo-Fr 08:30-18:00", 12)
     assert lines == ["Pay at most", "40 € for", "--meeting-room-seats", "open Mo-Fr", "08:30-18:00"]
+
+
+def test_a_city_completes_from_what_was_typed_whatever_its_case_and_accents() -> None:
+    from nomadspot.cli.common import as_typed
+
+    assert as_typed("Vienne", "Vi") == "Vienne"
+    assert as_typed("Vienne", "vie") == "vienne"
+    assert as_typed("Alençon", "alen") == "alençon"
+    assert as_typed("Saint-Étienne", "saint e") == "saint etienne"

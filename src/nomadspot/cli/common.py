@@ -173,7 +173,23 @@ def complete_city(ctx: typer.Context, incomplete: str) -> list[str]:
         return []
     key = fold(incomplete)
     cities = {place.city for place in catalogue.places if fold(place.city).startswith(key)}
-    return sorted(neutralise(city) for city in cities)
+    return sorted(neutralise(as_typed(city, incomplete)) for city in cities)
+
+
+def as_typed(city: str, incomplete: str) -> str:
+    """``city`` completed from what was typed: Typer and the shells keep only candidates
+    that start with the typed text, case and accents included, while ``--city`` ignores
+    both. So ``vie`` completes to ``vienne`` and ``alen`` to ``alençon``, which match
+    Vienne and Alençon as typed in full."""
+    if city.startswith(incomplete):
+        return city
+    from nomadspot.text import fold
+
+    key = fold(incomplete)
+    for end in range(1, len(city) + 1):
+        if fold(city[:end]) == key:
+            return incomplete + city[end:]
+    return city
 
 
 def complete_kind(incomplete: str) -> list[str]:
