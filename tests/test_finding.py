@@ -135,6 +135,9 @@ def test_a_city_with_no_place_proposes_the_nearest_or_a_spelling(catalogue: Path
     assert nearby.message == "no place in Givors"
     assert nearby.hint is not None and nearby.hint.startswith("the nearest places that fit: ")
     assert "Wifi Cafe (Vienne, 11 km)" in nearby.hint  # Givors is 11 km from Vienne
+    far = nothing_fits(find(city="Grenoble", catalogue=catalogue))  # 80 km and more away
+    assert far.message == "no place in Grenoble"
+    assert far.hint == "no place that fits within 50 km of Grenoble either"
 
 
 def test_a_city_with_places_but_none_of_the_kind_is_not_a_city_with_no_place(

@@ -1200,6 +1200,11 @@ def test_no_color_writes_no_style_on_a_real_terminal(
         code, seen = run_in_pty(*args)
         assert code in (0, 1), seen
         assert "\x1b" not in seen, (args, seen[:300])
+    # An import's progress bar redraws itself with escape sequences: none with NO_COLOR.
+    export = catalogue_path.parent / "export.csv"
+    assert run_in_pty("export", "--format", "csv", "--output", str(export))[0] == 0
+    code, seen = run_in_pty("import", str(export))
+    assert code == 0 and "\x1b" not in seen, seen[:300]
 
 
 # --- $EDITOR: changes as the file shows them (issue 13.11) -----------------------------------

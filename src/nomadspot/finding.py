@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from nomadspot.ranking.context import TownCentres
     from nomadspot.vocabulary import Kind
 
-SUGGESTED = 3  # nearest places proposed for a city with no place
+SUGGESTED = 3  # nearest places proposed for a city with no place...
+SUGGESTED_WITHIN_KM = 50.0  # ...when they are near enough to be an answer
 
 
 def find(
@@ -162,9 +163,13 @@ def _elsewhere(
     nearest = ranking.rank(
         places, around, weights, town_centres=town_centres(places, note), today=today
     )
-    located = [r for r in nearest.results if r.distance_km is not None]
+    located = [
+        r
+        for r in nearest.results
+        if r.distance_km is not None and r.distance_km <= SUGGESTED_WITHIN_KM
+    ]
     if not located:
-        return None
+        return f"no place that fits within {SUGGESTED_WITHIN_KM:g} km of {town.name} either"
     named = ", ".join(
         f"{r.place.name} ({r.place.city}, {r.distance_km:.0f} km)"
         for r in sorted(located, key=lambda r: (r.distance_km, r.rank))[:SUGGESTED]

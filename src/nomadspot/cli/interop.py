@@ -2,6 +2,7 @@
 
 # Without ``from __future__ import annotations``, for Typer: see cli/application.py.
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -38,7 +39,8 @@ def _parse_map(pairs: list[str]) -> dict[str, str]:
 
 @contextmanager
 def _progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
-    """A rich progress bar on stderr when it is a terminal; nothing in a pipe."""
+    """A rich progress bar on stderr when it is a terminal; nothing in a pipe, nor with
+    NO_COLOR (a bar redraws itself with escape sequences)."""
     if not enabled:
         yield None
         return
@@ -129,7 +131,7 @@ def import_places(
         locate=_locate,
         today=today(),
     )
-    with _progress(sys.stderr.isatty()) as progress:
+    with _progress(sys.stderr.isatty() and not os.environ.get("NO_COLOR")) as progress:
         batch = importing.require_places(importing.read_import(file, options, progress), file)
     path = state(ctx).catalogue_path
 
