@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from nomadspot.codec import Problem
+from nomadspot.geo import EARTH_RADIUS_KM, haversine_km
 from nomadspot.model import Place
 from nomadspot.text import fold
 from nomadspot.vocabulary import KIND_ALIASES, Kind
@@ -57,7 +58,7 @@ GENERIC_WORDS = frozenset(
     }
 )
 
-EARTH_RADIUS_M = 6_371_008.8
+EARTH_RADIUS_M = 1000 * EARTH_RADIUS_KM
 METRES_PER_DEGREE = EARTH_RADIUS_M * math.pi / 180
 
 
@@ -105,12 +106,8 @@ def _near_text(first: Sequence[str], second: Sequence[str]) -> bool:
 
 
 def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in metres (haversine)."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi = phi2 - phi1
-    dlambda = math.radians(lon2 - lon1)
-    h = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
+    """Great-circle distance in metres."""
+    return 1000 * haversine_km(lat1, lon1, lat2, lon2)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,18 +5,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
-EARTH_RADIUS_KM = 6371.0088
+from nomadspot.geo import EARTH_RADIUS_KM, haversine_km
+
 KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180.0
+distance_km = haversine_km  # the gazetteer's name for the great-circle distance
 _CELLS_PER_BAND = 3600
-
-
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp = p2 - p1
-    dl = math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
 def pull_km(population: int) -> float:

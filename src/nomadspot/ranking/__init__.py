@@ -17,7 +17,8 @@
    accent-insensitive), then id. Deterministic, and independent of the input order.
 """
 
-from nomadspot.ranking.context import estimated_cost, haversine_km
+from nomadspot.geo import haversine_km
+from nomadspot.ranking.context import estimated_cost
 from nomadspot.ranking.criteria import CRITERIA, FIT, Criterion, Mark
 from nomadspot.ranking.engine import rank
 from nomadspot.ranking.filters import CLOSED, FILTERS, OUT_OF_THE_WAY, OVER_BUDGET, Failure, Filter

@@ -4,7 +4,6 @@ filters found out about one place (``Facts``)."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
@@ -13,8 +12,6 @@ from nomadspot import hours
 from nomadspot.model import Meeting, Place
 from nomadspot.ranking.weights import Weights
 from nomadspot.text import fold
-
-EARTH_RADIUS_KM: Final = 6371.0088
 
 TownCentres = Mapping[tuple[str, str], tuple[float, float]]
 """(city as the place spells it, country) -> the town's centre, for places without
@@ -39,15 +36,6 @@ def ordered_unknown(keys: list[str], meeting: Meeting) -> tuple[str, ...]:
         return tuple(keys)
     order = {key: index for index, key in enumerate((*meeting.needs, *_OTHER_UNKNOWNS))}
     return tuple(sorted(keys, key=lambda key: order.get(key, len(order))))
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres between two WGS 84 points."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi = phi2 - phi1
-    dlambda = math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 def label(key: str) -> str:

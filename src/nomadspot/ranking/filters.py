@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
+from nomadspot.geo import haversine_km
 from nomadspot.model import NO_TIME_LIMIT, Meeting, Place, Status
 from nomadspot.ranking import priors
 from nomadspot.ranking.context import (
@@ -27,7 +28,6 @@ from nomadspot.ranking.context import (
     Context,
     Facts,
     estimated_cost,
-    haversine_km,
     label,
     number,
     ordered_unknown,
