@@ -25,6 +25,7 @@ from nomadspot.interop import osm
 from nomadspot.interop.detect import decode_text, is_geojson, quote
 from nomadspot.interop.exporting import uncsv_cell
 from nomadspot.interop.reasons import NO_TAGS, NOT_A_FEATURE, NOT_AN_ELEMENT
+from nomadspot.valuetypes import loose_number
 
 _DATE_KEYS = tuple(spec.name for spec in PLACE_FIELDS if isinstance(spec.type, Day))
 
@@ -212,28 +213,10 @@ def _is_number(value: Any) -> bool:
 def number(value: Any) -> float | _Unreadable | None:
     """A float (maybe out of any range, nan or inf), None when absent or empty, and
     UNREADABLE when present but not a number. ``"47,2459"`` (a decimal comma) reads."""
-    if value is None:
+    if value is None or (isinstance(value, str) and not value.strip().lstrip("'")):
         return None
-    if isinstance(value, bool):
-        return UNREADABLE
-    if isinstance(value, (int, float)):
-        try:
-            return float(value)
-        except OverflowError:
-            return math.inf
-    if not isinstance(value, str):
-        return UNREADABLE
-    text = value.strip().lstrip("'")
-    if not text:
-        return None
-    if len(text) > 40:
-        return UNREADABLE
-    if "," in text and "." not in text:
-        text = text.replace(",", ".")
-    try:
-        return float(text)
-    except ValueError:
-        return UNREADABLE
+    found = loose_number(value)
+    return UNREADABLE if found is None else found
 
 
 @contextlib.contextmanager
