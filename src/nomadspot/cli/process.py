@@ -38,10 +38,6 @@ class GuardedStdout:
         self.stream = stream  # None: the process was started with stdout closed
         self.error: PipeClosed | OutputError | None = None  # the first failure, raised again
 
-    @property
-    def failed(self) -> bool:
-        return self.error is not None
-
     def _fail(self, error: PipeClosed | OutputError) -> PipeClosed | OutputError:
         self.error = error
         silence_stdout()  # what is left in the buffer goes nowhere, quietly

@@ -294,10 +294,6 @@ class Index:
             }
         return self._countries
 
-    def has_country(self, code: str) -> bool:
-        """Whether any town of the file is in the country of that ISO code."""
-        return code in self._country_table()
-
     def country_named(self, key: str) -> str | None:
         """The ISO code of the country whose folded name (English or French) or code is
         ``key``."""

@@ -156,7 +156,8 @@ def closed(tags: Mapping[str, Any]) -> bool:
 
 def closed_by_hours(tags: Mapping[str, Any]) -> bool:
     """``opening_hours=closed`` (or ``off``, its synonym)."""
-    return values(tags, "opening_hours") in (["closed"], ["off"])
+    found = values(tags, "opening_hours")
+    return len(found) == 1 and found[0] in CLOSED_HOURS
 
 
 def closed_by_lifecycle(tags: Mapping[str, Any]) -> bool:

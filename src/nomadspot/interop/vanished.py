@@ -73,10 +73,6 @@ class Extent:
             and self.west <= place.lon <= self.east
         )
 
-    def covers(self, place: Place) -> bool:
-        """Whether ``place`` should have been in the file and is not."""
-        return place.source not in self.sources and self.within(place)
-
 
 def extent(records: Sequence[Place], seen: Iterable[str] = ()) -> Extent | None:
     """The extent of an import's places that have a source of a known family and
