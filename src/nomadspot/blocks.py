@@ -15,9 +15,10 @@ import hashlib
 import re
 from typing import Any, NamedTuple
 
+from nomadspot.text import UTF8_BOM
+
 # A line break then the line: several times faster than a MULTILINE "^" on 30 MB.
 _PLACE_LINE = re.compile(rb"\n\[\[place\]\]\r?(?=\n|\Z)")
-BOM = b"\xef\xbb\xbf"
 
 
 class Split(NamedTuple):
@@ -66,7 +67,7 @@ def parse_toml(text: str) -> dict[str, Any]:
 def parse_header(header: bytes) -> dict[str, Any] | None:
     """The top-level keys, or None when the header does not stand alone."""
     try:
-        document = parse_toml(header.removeprefix(BOM).decode("utf-8"))
+        document = parse_toml(header.removeprefix(UTF8_BOM).decode("utf-8"))
     except (ValueError, RecursionError):  # UnicodeDecodeError and TOMLDecodeError included
         return None
     return None if "place" in document else document

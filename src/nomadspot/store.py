@@ -34,6 +34,7 @@ from nomadspot.safefile import (
     same_file,
     write_atomic,
 )
+from nomadspot.text import NotUtf8, utf8_text
 
 __all__ = [
     "DEFAULT_LOCK_TIMEOUT",
@@ -209,14 +210,11 @@ def read_text(path: Path) -> str | None:
 
 
 def _decode_utf8(data: bytes, path: Path) -> str:
-    bom = len(blocks.BOM) if data.startswith(blocks.BOM) else 0  # Notepad's: ignored
     try:
-        return data[bom:].decode("utf-8")
-    except UnicodeDecodeError as error:
-        start = error.start + bom
-        line = data[:start].count(b"\n") + 1
+        return utf8_text(data)
+    except NotUtf8 as error:
         raise CatalogueError(
-            f"{path} is not UTF-8 text (byte {start + 1}, line {line})",
+            f"{path} is not UTF-8 text ({error.where})",
             hint="save it as UTF-8; nothing was written",
         ) from error
 

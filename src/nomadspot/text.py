@@ -39,3 +39,25 @@ def fold_cached(text: str) -> str:
 def slug(text: str) -> str:
     """Lowercase a-z 0-9 and '-', as place ids are."""
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+
+
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+class NotUtf8(ValueError):
+    """Bytes that are not UTF-8 text; ``where`` says where the first bad byte is."""
+
+    def __init__(self, byte: int, line: int) -> None:
+        self.where = f"byte {byte}, line {line}"
+        super().__init__(self.where)
+
+
+def utf8_text(data: bytes) -> str:
+    """Bytes as UTF-8 text, a leading byte order mark (Notepad's) ignored; ``NotUtf8``
+    otherwise, so that each caller says it with its own error and hint."""
+    bom = len(UTF8_BOM) if data.startswith(UTF8_BOM) else 0
+    try:
+        return data[bom:].decode("utf-8")
+    except UnicodeDecodeError as error:
+        start = error.start + bom
+        raise NotUtf8(start + 1, data[:start].count(b"\n") + 1) from error

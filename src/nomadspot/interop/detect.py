@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from nomadspot.errors import UsageError
+from nomadspot.text import UTF8_BOM, NotUtf8, utf8_text
 
 Format = Literal["osm", "geojson", "csv", "toml", "json"]
 
@@ -92,7 +93,7 @@ def read_bytes(path: Path) -> bytes:
 
 
 def _strip_bom(data: bytes) -> bytes:
-    return data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    return data.removeprefix(UTF8_BOM)
 
 
 def decode_text(data: bytes, path: Path) -> str:
@@ -102,14 +103,11 @@ def decode_text(data: bytes, path: Path) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError as error:
             raise UsageError(f"{path} is not valid UTF-16 text") from error
-    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     try:
-        return data[bom:].decode("utf-8")
-    except UnicodeDecodeError as error:
-        start = error.start + bom
-        line = data[:start].count(b"\n") + 1
+        return utf8_text(data)
+    except NotUtf8 as error:
         raise UsageError(
-            f"{path} is not UTF-8 text (byte {start + 1}, line {line})",
+            f"{path} is not UTF-8 text ({error.where})",
             hint="convert it first, e.g. iconv -f WINDOWS-1252 -t UTF-8 FILE > FILE.utf8",
         ) from error
 
