@@ -12,7 +12,8 @@ Used by test_reliability as ``python tests/crash_driver.py ARGS...`` with:
 
 A point is just before and just after each file-system call a write makes (``mkstemp``,
 ``fsync``, ``chmod``, ``link``, ``unlink``, ``replace``), plus "half written": the first
-half of the catalogue's new text is in its temp file, the rest not yet. The catalogue
+half of the first piece of the catalogue's new text is in its temp file, the rest not yet
+(a write may come in several pieces: the point is reached once). The catalogue
 write and the parsed-catalogue cache write both count.
 """
 
@@ -82,12 +83,17 @@ _real_fdopen = os.fdopen
 
 
 class _HalfThenRest:
-    """The catalogue's temp file: writes half, reaches a point, then writes the rest."""
+    """The catalogue's temp file: writes half of the first piece, reaches a point, then
+    writes the rest."""
 
     def __init__(self, stream: object) -> None:
         self._stream = stream
+        self._halved = False
 
     def write(self, data: bytes) -> int:
+        if self._halved:
+            return int(self._stream.write(data))  # type: ignore[attr-defined]
+        self._halved = True
         half = len(data) // 2
         self._stream.write(data[:half])  # type: ignore[attr-defined]
         self._stream.flush()  # type: ignore[attr-defined]

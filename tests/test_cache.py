@@ -50,7 +50,6 @@ def typed(value: Any) -> Any:
 def test_every_field_of_a_place_survives_the_cache(tmp_path: Path, places: list[Place]) -> None:
     back = cache.places_of_lines([cache.record_of(place) for place in places])
     assert [typed(place) for place in back] == [typed(place) for place in places]
-    assert [vars(place) for place in back] == [vars(place) for place in places]
     path = tmp_path / "catalogue.toml"
     store.save(path, store.Catalogue(tuple(places), {}, path))
     loaded = store.load(path)  # from the entry the write made
@@ -89,7 +88,7 @@ class Everything:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class SlottedEverything(Everything):
-    """The same fields in a class with slots, which only its constructor can make."""
+    """The same fields in a class with slots (set through their descriptors, not ``__init__``)."""
 
 
 def test_fields_of_every_type_come_back_with_their_type() -> None:

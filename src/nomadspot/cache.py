@@ -47,8 +47,12 @@ def enabled() -> bool:
     return not os.environ.get(DISABLE_ENV)
 
 
-def digest(data: bytes) -> str:
-    return hashlib.sha1(data).hexdigest()
+def digest(*pieces: bytes | memoryview) -> str:
+    """The SHA-1 of the bytes ``pieces`` make one after the other."""
+    hashed = hashlib.sha1()
+    for piece in pieces:
+        hashed.update(piece)
+    return hashed.hexdigest()
 
 
 # --- records: dataclasses to JSON values and back, by their fields' types ------------------
@@ -190,8 +194,10 @@ class RecordCodec:
         self.defaults = {name: value for name, value, _ in self.fields if value is not _NONE}
         self.names = {name for name, _, _ in self.fields}
         self.required = self.names - set(self.defaults)
-        plain = "__slots__" not in vars(cls) and not hasattr(cls, "__post_init__")
-        self.make: Callable[[dict[str, Any]], Any] = self._without_init if plain else self._init
+        self.slot_setters = _slot_setters(cls, self.fields)
+        self.make: Callable[[dict[str, Any]], Any] = (
+            self._into_slots if self.slot_setters else self._init
+        )
 
     def out(self, instance: Any) -> dict[str, Any]:
         record = {}
@@ -213,18 +219,36 @@ class RecordCodec:
     def _init(self, record: dict[str, Any]) -> Any:
         return self.cls(**record)
 
-    def _without_init(self, record: dict[str, Any]) -> Any:
+    def _into_slots(self, record: dict[str, Any]) -> Any:
         """Speed (see benchmarks/bench.py): a frozen dataclass's ``__init__`` sets each
-        field through ``object.__setattr__``, most of the time of rebuilding a city of
-        35,000 places; the same object is its ``__dict__`` filled at once. Only for classes
-        without ``__slots__`` or ``__post_init__`` (others go through ``__init__``)."""
+        field through ``object.__setattr__`` from keyword arguments, a third slower
+        at rebuilding a city of 35,000 places than setting each slot through its own
+        descriptor.
+        Only for slotted classes without ``__post_init__`` (others go through
+        ``__init__``)."""
         if not self.required <= record.keys() <= self.names:
             raise TypeError(f"not a record of {self.cls.__name__}: {sorted(record)}")
         instance: Any = object.__new__(self.cls)
-        state = instance.__dict__
-        state.update(self.defaults)
-        state.update(record)
+        value_of = record.get
+        for name, set_slot, default in self.slot_setters:
+            set_slot(instance, value_of(name, default))
         return instance
+
+
+def _slot_setters(
+    cls: type, fields: list[tuple[str, Any, _Converter]]
+) -> list[tuple[str, Callable[[Any, Any], None], Any]]:
+    """Each field's name, its slot's setter and its default; empty unless every field is a
+    slot and the class has no ``__post_init__`` (see ``RecordCodec._into_slots``)."""
+    if hasattr(cls, "__post_init__"):
+        return []
+    slots: list[Any] = [getattr(cls, name, None) for name, _, _ in fields]
+    if not all(isinstance(slot, types.MemberDescriptorType) for slot in slots):
+        return []
+    return [
+        (name, slot.__set__, default)
+        for (name, default, _), slot in zip(fields, slots, strict=True)
+    ]
 
 
 def _is_default(value: Any, default: Any) -> bool:

@@ -39,7 +39,7 @@ NO_TIME_LIMIT = dt.timedelta.max
 RECENT_READINGS = dt.timedelta(days=365)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Visit:
     date: dt.date
     rating: int | None = None
@@ -48,7 +48,7 @@ class Visit:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Price:
     """Amounts in ``currency``. ``hour``: per person per hour of work (what a café expects
     you to order); ``day``: per person day pass; ``room_hour``: the whole meeting room."""
@@ -70,7 +70,7 @@ class Price:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Place:
     id: str
     name: str

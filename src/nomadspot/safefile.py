@@ -19,7 +19,7 @@ import os
 import stat
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -156,17 +156,20 @@ def _umask_mode() -> int:
 
 def write_atomic(
     path: Path,
-    content: str | bytes,
+    content: str | bytes | Sequence[bytes | memoryview],
     *,
     keep_backup: bool = True,
     unchanged_since: Snapshot | None = None,
 ) -> None:
-    """Replace the file at ``path`` (a link's target) by ``content``, so that a crash leaves
-    the old file or the new one. With ``unchanged_since``, write nothing and raise
-    ``CatalogueError`` when the file is no longer what the command read."""
+    """Replace the file at ``path`` (a link's target) by ``content`` (text, bytes, or
+    pieces of bytes written one after the other), so that a crash leaves the old file or
+    the new one. With ``unchanged_since``, write nothing and raise ``CatalogueError`` when
+    the file is no longer what the command read."""
     path = real_path(path)
     folder = path.parent
-    data = content.encode("utf-8") if isinstance(content, str) else content
+    if isinstance(content, str):
+        content = content.encode("utf-8")
+    pieces: Sequence[bytes | memoryview] = [content] if isinstance(content, bytes) else content
     try:
         folder.mkdir(parents=True, exist_ok=True)
         import tempfile  # writers only
@@ -177,7 +180,8 @@ def write_atomic(
     temp = Path(temp_name)
     try:
         with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
+            for piece in pieces:
+                stream.write(piece)
             stream.flush()
             os.fsync(stream.fileno())
         try:
@@ -205,7 +209,8 @@ def _check_unchanged(path: Path, snapshot: Snapshot) -> None:
     import hashlib
 
     try:
-        now: str | None = hashlib.sha1(path.read_bytes()).hexdigest()
+        with path.open("rb") as stream:  # in chunks: the file may be large
+            now: str | None = hashlib.file_digest(stream, "sha1").hexdigest()
     except FileNotFoundError:
         now = None
     if now != snapshot.digest:

@@ -362,13 +362,15 @@ def load_for_reading(
 
 def serialise(catalogue: Catalogue) -> tuple[str, list[Block]]:
     """The catalogue's TOML text and each place's block of it (see ``serialise_bytes``)."""
-    data, written = serialise_bytes(catalogue)
-    return data.decode("utf-8"), written
+    pieces, written = serialise_pieces(catalogue)
+    return b"".join(pieces).decode("utf-8"), written
 
 
-def serialise_bytes(catalogue: Catalogue) -> tuple[bytes, list[Block]]:
-    """The catalogue's file content and each place's block of it. A place unchanged since
-    the catalogue was read keeps its text as it was in the file."""
+def serialise_pieces(catalogue: Catalogue) -> tuple[list[bytes | memoryview], list[Block]]:
+    """The catalogue's file content, in pieces (the header, each block, the blank lines
+    between them), and each place's block. A place unchanged since the catalogue was read
+    keeps its text as it was in the file. The pieces are written one after the other,
+    never joined: that would take as much memory again as the file."""
     import tomli_w
 
     from nomadspot import codec
@@ -386,7 +388,11 @@ def serialise_bytes(catalogue: Catalogue) -> tuple[bytes, list[Block]]:
         written.append(known)
     head = header.replace("\n", newline).rstrip(newline).encode("utf-8")
     separator = (newline * 2).encode("ascii")
-    return separator.join([head, *(block.text for block in written)]) + newline.encode(), written
+    pieces: list[bytes | memoryview] = [head]
+    for block in written:
+        pieces += (separator, block.text)
+    pieces.append(newline.encode())
+    return pieces, written
 
 
 def _place_block(table_text: str) -> str:
@@ -452,16 +458,16 @@ def save(path: Path, catalogue: Catalogue, *, unchanged_since: Snapshot | None =
     the file is no longer the one read (``unchanged_since``)."""
     catalogue._refuse_partial()
     try:
-        data, written = serialise_bytes(catalogue)
+        pieces, written = serialise_pieces(catalogue)
     except RecursionError as error:
         raise CatalogueError(
             f"cannot write {path}: a value in it is nested too deeply; "
             "the catalogue was left as it was"
         ) from error
     refuse_unloadable(catalogue, written)
-    write_atomic(path, data, unchanged_since=unchanged_since)
-    data_digest = cache.digest(data)
-    del data  # as big as the file: not kept while the cache entry is written
+    write_atomic(path, pieces, unchanged_since=unchanged_since)
+    data_digest = cache.digest(*pieces)
+    del pieces  # as big as the file: not kept while the cache entry is written
     entry = cache.Entry(
         data_digest,
         catalogue.extra,
