@@ -118,8 +118,41 @@ def test_options_given_as_text_or_left_out_cost_no_pydantic(catalogue_path: Path
         "find", "--city", "Paris", "--kind", "cafe", "--wifi", "--at", "10h", "--format", "json"
     )
     assert not {name for name in quiet if name.startswith("pydantic")}
-    # A number still goes through Typer, which checks it.
-    assert "pydantic" in imported_by("find", "--people", "3", "--format", "json")
+    # Plain numbers in range and the catalogue's path neither (the README's own example).
+    numbers = imported_by(
+        "--catalogue", str(catalogue_path), "find", "--people", "4", "--radius", "2.5",
+        "--limit", "+3", "--format", "json",
+    )  # fmt: skip
+    assert not {name for name in numbers if name.startswith("pydantic")}
+    # Anything else still goes through Typer, which checks it and says what is wrong.
+    assert "pydantic" in imported_by("find", "--people", "0", "--format", "json")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--people", "0"], "--people"),
+        (["--people", "abc"], "--people"),
+        (["--limit", "-1"], "--limit"),
+        (["--radius", "1,5"], "--radius"),
+        (["--radius", "--wifi"], "--radius"),
+    ],
+)
+def test_numbers_typer_must_judge_still_get_its_message(
+    cli: Cli, args: list[str], message: str
+) -> None:
+    result = cli("find", *args, code=2)
+    assert result.stderr.startswith("Error: ") and message in result.stderr
+
+
+def test_plain_numbers_are_read_as_typer_reads_them(cli: Cli) -> None:
+    cli("add", "Le Kiosque", "--kind", "cafe", "--city", "Lyon", "--lat", "+45.76",
+        "--lon", ".4835e1", "--seats", "+012", "--wifi-mbps", "30")  # fmt: skip
+    shown = json.loads(cli("show", "le-kiosque-lyon", "--format", "json").stdout)
+    assert (shown["lat"], shown["lon"], shown["seats"]) == (45.76, 4.835, 12)
+    assert type(shown["seats"]) is int and shown["wifi_mbps"] == 30
+    found = json.loads(cli("find", "--city", "Lyon", "--people", "04", "--format", "json").stdout)
+    assert found["query"]["people"] == 4
 
 
 @pytest.mark.parametrize("args", [["--help"], ["find", "--help"], ["add", "--help"]])

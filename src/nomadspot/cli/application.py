@@ -6,13 +6,12 @@ app runs (errors, exit codes, help) is in ``typer_shell``."""
 # would evaluate one by one (10 ms of each run of ``find``; a test checks it).
 
 import os
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from nomadspot import __version__
-from nomadspot.cli.common import State, complete_path
+from nomadspot.cli.common import State, as_path, complete_path
 from nomadspot.cli.typer_shell import NomadspotGroup, NomadspotTyper
 
 # Which module registers each command, in the order help lists them. A run imports only
@@ -57,7 +56,7 @@ def _version(value: bool) -> None:
 def _global(
     ctx: typer.Context,
     catalogue: Annotated[
-        Path | None,
+        str | None,  # text, not Path: Typer coerces a path through pydantic (see typer_shell)
         typer.Option(
             "--catalogue",
             help="Catalogue file to use (default: $NOMADSPOT_CATALOGUE, else catalogue.toml "
@@ -73,7 +72,7 @@ def _global(
         ),
     ] = False,
 ) -> None:
-    ctx.obj = State(catalogue_option=catalogue, command=ctx.invoked_subcommand)
+    ctx.obj = State(catalogue_option=as_path(catalogue), command=ctx.invoked_subcommand)
     if ctx.invoked_subcommand is None:  # plain 'nomadspot': the help, on stderr
         typer.echo(ctx.get_help(), err=True)
         raise typer.Exit(2)

@@ -32,6 +32,11 @@ CREATING_COMMANDS = frozenset({"init", "add", "import"})
 MAY_BE_MISSING = CREATING_COMMANDS | {"config"}
 
 
+def as_path(option: str | None) -> Path | None:
+    """``--catalogue``'s text as a path (Typer hands it over as text)."""
+    return None if option is None else Path(option)
+
+
 @dataclass
 class State:
     """Resolved once per run from the global options, the environment and the config."""
@@ -129,7 +134,7 @@ def _completion_catalogue(ctx: typer.Context) -> Catalogue | None:
     """The catalogue completion reads, by the same rule as a command: a missing catalogue
     named explicitly offers nothing, a missing default one the example places."""
     try:
-        run = State(catalogue_option=ctx.find_root().params.get("catalogue"))
+        run = State(catalogue_option=as_path(ctx.find_root().params.get("catalogue")))
         from nomadspot.store import example, load
 
         catalogue = load(run.catalogue_path)

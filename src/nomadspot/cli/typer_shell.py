@@ -11,6 +11,7 @@ Tested with the versions pinned in ``pyproject.toml`` (typer 0.29.x)."""
 
 import copy
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar, get_args, get_origin
@@ -38,7 +39,11 @@ def report(message: str, hint: str | None = None) -> None:
         eprint(f"hint: {one_line(hint)}")
 
 
-# --- pydantic-free coercion of text options ------------------------------------------------
+# --- pydantic-free coercion of plain options --------------------------------------------
+
+
+_WHOLE = re.compile(r"[+-]?[0-9]+")
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 def _plain_text(annotation: object) -> bool:
@@ -46,26 +51,48 @@ def _plain_text(annotation: object) -> bool:
 
 
 def skip_needless_coercion(params: Iterable[Any]) -> None:
-    """Speed (benchmarks/bench.py, ``find`` at 1,000 places): give text options and
-    options left out Typer's own answer without its pydantic ``TypeAdapter``.
+    """Speed (benchmarks/bench.py, ``find`` at 1,000 places): give options left out, text
+    options and plain numbers Typer's own answer without its pydantic ``TypeAdapter``.
 
     Typer (0.29) coerces each option of the command being run through a ``TypeAdapter``
     built on first use, even an option that was not given (its value is None) or a text
     option whose value is already text: importing pydantic and building the adapters is
-    most of ``find``'s start-up above the floor. Those two cases get Typer's answer directly
-    (None, an empty tuple for a repeatable option, the text, a list of the texts), then the
-    option's callback; every other value (numbers, paths, a missing required argument)
-    still goes through Typer, with its messages."""
+    most of ``find``'s start-up above the floor, with or without ``--people 4``. Those
+    cases get Typer's answer directly (None, an empty tuple for a repeatable option, the
+    text, a list of the texts, the whole or decimal number written in digits and within
+    the option's range), then the option's callback; every other value (``--people abc``,
+    ``--people 0``, ``--lat inf``, paths, a missing required argument) still goes through
+    Typer, with its messages."""
     for param in params:
         descriptor = getattr(param, "type_descriptor", None)
         if descriptor is None or getattr(param, "_nomadspot_lean", False):
             continue
         param._nomadspot_lean = True
-        param.process_value = _lean_process_value(param, _plain_text(descriptor.annotation))
+        param.process_value = _lean_process_value(param, descriptor.annotation)
 
 
-def _lean_process_value(param: Any, text: bool) -> Callable[[Any, Any], Any]:
+def _plain_number(param: Any, annotation: object, value: object) -> int | float | None:
+    """``value`` as Typer would give it for an ``int`` or ``float`` option, when it is
+    digits within the option's range; None when Typer must judge it."""
+    if not isinstance(value, str):
+        return None
+    number: int | float
+    if annotation is int and _WHOLE.fullmatch(value):
+        number = int(value)
+    elif annotation is float and _DECIMAL.fullmatch(value):
+        number = float(value)
+    else:
+        return None
+    low, high = getattr(param, "min", None), getattr(param, "max", None)
+    if (low is not None and number < low) or (high is not None and number > high):
+        return None
+    return number
+
+
+def _lean_process_value(param: Any, annotation: object) -> Callable[[Any, Any], Any]:
     typer_process = param.process_value
+    text = _plain_text(annotation)
+    numeric = annotation in (int, float)
 
     def process_value(ctx: Any, value: Any) -> Any:
         repeatable = param.multiple or param.nargs == -1
@@ -75,6 +102,11 @@ def _lean_process_value(param: Any, text: bool) -> Callable[[Any, Any], Any]:
             if not all(isinstance(item, str) for item in value):
                 return typer_process(ctx, value)
             value = list(value)
+        elif numeric and not repeatable:
+            number = _plain_number(param, annotation, value)
+            if number is None:
+                return typer_process(ctx, value)
+            value = number
         elif not (text and not repeatable and isinstance(value, str)):
             return typer_process(ctx, value)
         return value if param.callback is None else param.callback(ctx, param, value)
