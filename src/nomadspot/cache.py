@@ -221,10 +221,9 @@ class RecordCodec:
 
     def _into_slots(self, record: dict[str, Any]) -> Any:
         """Speed (see benchmarks/bench.py): a frozen dataclass's ``__init__`` sets each
-        field through ``object.__setattr__`` from keyword arguments, a third slower
-        at rebuilding a city of 35,000 places than setting each slot through its own
-        descriptor.
-        Only for slotted classes without ``__post_init__`` (others go through
+        field through ``object.__setattr__`` from keyword arguments, a third slower at
+        rebuilding a city of 35,000 places than setting each slot through its own
+        descriptor. Only for slotted classes without ``__post_init__`` (others go through
         ``__init__``)."""
         if not self.required <= record.keys() <= self.names:
             raise TypeError(f"not a record of {self.cls.__name__}: {sorted(record)}")

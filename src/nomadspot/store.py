@@ -361,7 +361,7 @@ def load_for_reading(
 
 
 def serialise(catalogue: Catalogue) -> tuple[str, list[Block]]:
-    """The catalogue's TOML text and each place's block of it (see ``serialise_bytes``)."""
+    """The catalogue's TOML text and each place's block of it (see ``serialise_pieces``)."""
     pieces, written = serialise_pieces(catalogue)
     return b"".join(pieces).decode("utf-8"), written
 
@@ -467,7 +467,6 @@ def save(path: Path, catalogue: Catalogue, *, unchanged_since: Snapshot | None =
     refuse_unloadable(catalogue, written)
     write_atomic(path, pieces, unchanged_since=unchanged_since)
     data_digest = cache.digest(*pieces)
-    del pieces  # as big as the file: not kept while the cache entry is written
     entry = cache.Entry(
         data_digest,
         catalogue.extra,
