@@ -153,13 +153,19 @@ class _PlaceReader:
         plain = {key: value for key, value in values.items() if value is not None}
         return Place(**plain, **tables, extra=_extra(raw, PLACE_KEYS))
 
+    def _table(self, key: str) -> dict[str, Any] | None:
+        """The place's ``[place.KEY]`` table; None when there is none, or when it is not a
+        table (then said as a problem)."""
+        value = self.raw.get(key)
+        if value is not None and not isinstance(value, dict):
+            self.problem(key, f"must be a table, not {type_name(value)}")
+            return None
+        return value
+
     def _amenities(self) -> Mapping[str, bool]:
-        value = self.raw.get("amenities")
+        value = self._table("amenities")
         if value is None:
             return EMPTY
-        if not isinstance(value, dict):
-            self.problem("amenities", f"must be a table, not {type_name(value)}")
-            return {}
         amenities: dict[str, bool] = {}
         for key, flag in value.items():
             if not isinstance(flag, bool):
@@ -169,11 +175,8 @@ class _PlaceReader:
         return amenities
 
     def _price(self) -> Price | None:
-        value = self.raw.get("price")
+        value = self._table("price")
         if value is None:
-            return None
-        if not isinstance(value, dict):
-            self.problem("price", f"must be a table, not {type_name(value)}")
             return None
         self.problems.extend(_nesting_problems(value, PRICE_KEYS, self.label, "price."))
         price = Price(
@@ -184,11 +187,8 @@ class _PlaceReader:
         return None if price.is_empty else price
 
     def _private(self) -> Mapping[str, Any]:
-        value = self.raw.get("private")
+        value = self._table("private")
         if value is None:
-            return EMPTY
-        if not isinstance(value, dict):
-            self.problem("private", f"must be a table, not {type_name(value)}")
             return EMPTY
         self.problems.extend(_nesting_problems(value, (), self.label, "private."))
         return value
