@@ -618,7 +618,13 @@ def test_ranks_and_scores(places: list[Place], query: Meeting) -> None:
     assert [result.rank for result in results] == list(range(1, len(results) + 1))
     scores = [result.score for result in results]
     assert all(0.0 <= score <= 1.0 and round(score, 2) == score for score in scores)
-    assert scores == sorted(scores, reverse=True)
+    # Best score first; with --near, a place whose distance is unknown after every place
+    # whose distance is known (it may be anywhere).
+    lost = [bool(query.near) and result.distance_km is None for result in results]
+    assert lost == sorted(lost)
+    for group in (False, True):
+        in_group = [score for score, is_lost in zip(scores, lost, strict=True) if is_lost == group]
+        assert in_group == sorted(in_group, reverse=True)
     # Every place is either a result or excluded, once.
     assert sorted(p.id for p in places) == sorted(
         [r.place.id for r in results] + [e.place.id for e in ranking.excluded]
