@@ -24,17 +24,9 @@ from nomadspot.interop.importing import (
 from nomadspot.model import Place
 from nomadspot.vocabulary import Kind, Sockets, Status
 
+from .osm_support import node, overpass
+
 TODAY = dt.date(2026, 11, 23)
-
-
-def overpass(*elements: dict[str, Any]) -> bytes:
-    return json.dumps({"version": 0.6, "elements": list(elements)}).encode()
-
-
-def node(
-    number: int, tags: dict[str, Any], lat: float = 48.85, lon: float = 2.35
-) -> dict[str, Any]:
-    return {"type": "node", "id": number, "lat": lat, "lon": lon, "tags": tags}
 
 
 def batch_of(data: bytes, suffix: str = ".json", **options: Any) -> ImportBatch:

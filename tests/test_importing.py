@@ -32,6 +32,8 @@ from nomadspot.interop.importing import (
 from nomadspot.model import Place, Price, Visit
 from nomadspot.vocabulary import Kind
 
+from .osm_support import node, overpass
+
 FIXTURES = Path(__file__).parent / "fixtures"
 TIERS_LIEUX_MAP = {
     "name": "NOM_TL",
@@ -62,16 +64,6 @@ def load(name: str, **options: Any) -> ImportBatch:
 
 def import_bytes(data: bytes, suffix: str = ".json", **options: Any) -> ImportBatch:
     return parse_import(data, Path(f"import{suffix}"), ImportOptions(**options))
-
-
-def overpass(*elements: dict[str, Any]) -> bytes:
-    return json.dumps({"version": 0.6, "elements": list(elements)}).encode()
-
-
-def node(
-    number: int, tags: dict[str, Any], lat: float = 48.85, lon: float = 2.35
-) -> dict[str, Any]:
-    return {"type": "node", "id": number, "lat": lat, "lon": lon, "tags": tags}
 
 
 def one(data: bytes, suffix: str = ".json", **options: Any) -> Place:
