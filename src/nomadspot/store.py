@@ -227,11 +227,15 @@ def load(path: Path, *, for_writing: bool = False, city: str | None = None) -> C
     if for_writing and city is not None:
         raise ValueError("a catalogue loaded for writing holds every place")
     data = read_bytes(path)
-    return None if data is None else _catalogue_of(path, data, for_writing, city)
+    if data is None:
+        return None
+    return _catalogue_of(path, data, cache.digest(data), for_writing, city)
 
 
-def _catalogue_of(path: Path, data: bytes, for_writing: bool, city: str | None) -> Catalogue:
-    data_digest = cache.digest(data)
+def _catalogue_of(
+    path: Path, data: bytes, data_digest: str, for_writing: bool, city: str | None
+) -> Catalogue:
+    """The catalogue in ``data``, whose SHA-1 is ``data_digest`` (see ``load``)."""
     newline = blocks.newline_of(data)
     folded = None if city is None else city_key(city)
     if not for_writing:
@@ -442,12 +446,13 @@ def update(path: Path, change: Callable[[Catalogue], tuple[Catalogue, T]]) -> T:
     with _writing(path) as target:
         data = read_bytes(target)
         if data is None:
-            current = Catalogue(path=path)
+            read, current = Snapshot(None), Catalogue(path=path)
         else:
-            current = replace(_catalogue_of(target, data, True, None), path=path)
+            data_digest = cache.digest(data)  # once: for the cache and for the write's check
+            read = Snapshot(data_digest)
+            current = replace(_catalogue_of(target, data, data_digest, True, None), path=path)
         new, result = change(current)
         if new.places != current.places or new.extra != current.extra or data is None:
-            read = Snapshot(None if data is None else cache.digest(data))
             save(target, new, unchanged_since=read)
     return result
 
