@@ -5,6 +5,7 @@ the floor (a bare Typer app that prints one line), alternating, in one run.
     python benchmarks/bench.py --quick         # sizes 100, 1000; fewer rounds
     python benchmarks/bench.py --install-weight  # pip install . in a new venv: its size,
                                                  # and the first find --near on it
+        [--other-python python3.13 ...]          # the venv's size with other Pythons too
 
 Catalogues are generated (several cities, kinds, amenities, and real opening_hours
 values drawn as often as OpenStreetMap uses them) into a temp folder; nomadspot's bytecode
@@ -19,6 +20,7 @@ import argparse
 import atexit
 import json
 import os
+import platform
 import random
 import shutil
 import statistics
@@ -341,9 +343,16 @@ def main() -> None:
         action="store_true",
         help="only measure the venv of 'pip install .' and a first find --near on it",
     )
+    parser.add_argument(
+        "--other-python",
+        action="append",
+        default=[],
+        metavar="PYTHON",
+        help="with --install-weight: also weigh the venv made by this Python (repeatable)",
+    )
     args = parser.parse_args()
     if args.install_weight:
-        install_weight()
+        install_weight(args.other_python)
         return
     if args.quick:
         args.sizes, args.rounds, args.import_count, args.import_rounds = [100, 1000], 5, 5000, 1
@@ -515,20 +524,17 @@ def main() -> None:
     args.output.write_text(json.dumps({"floor_s": floor, "rows": rows}, indent=2))
 
 
-def install_weight() -> None:
+def install_weight(other_pythons: list[str]) -> None:
     """``pip install .`` into a new venv (from the package index, as a user does): the
     venv's size, and the time of the first ``find --near Vienne`` with a fresh HOME and
-    cache (the town data must need no build step)."""
+    cache (the town data must need no build step). The goal is judged on this run's
+    Python; ``other_pythons`` are weighed beside it. Each row says what the venv held
+    before the install: its own pip, and on Python 3.11 setuptools, which ``venv`` puts in
+    every venv there."""
     workdir = Path(tempfile.mkdtemp(prefix="nomadspot-install-"))
     atexit.register(shutil.rmtree, workdir, ignore_errors=True)
     venv = workdir / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    subprocess.run(
-        [str(venv / "bin" / "pip"), "install", "-q", str(HERE.parent)],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    size_mb = sum(entry.lstat().st_blocks * 512 for entry in venv.rglob("*")) / 2**20  # du -sm
+    size_mb, tools_mb = venv_weight(sys.executable, venv)
     times = []
     for round_number in range(5):
         home = workdir / f"home-{round_number}"
@@ -546,15 +552,48 @@ def install_weight() -> None:
         )
         times.append(time.perf_counter() - started)
     first = statistics.median(times)
+    version = platform.python_version()
     print("| measure | value | goal |")
     print("|---|---:|---|")
     verdict = "ok" if size_mb <= INSTALL_GOAL_MB else "MISSED"
-    print(f"| venv of pip install . | {size_mb:.0f} MB | <= {INSTALL_GOAL_MB} MB: {verdict} |")
+    print(
+        f"| venv of pip install . (Python {version}) | {size_mb:.0f} MB, "
+        f"{tools_mb:.0f} MB of it there before the install | <= {INSTALL_GOAL_MB} MB: {verdict} |"
+    )
+    for number, other in enumerate(other_pythons):
+        other_size, other_tools = venv_weight(other, workdir / f"venv-{number}")
+        other_version = subprocess.run(
+            [other, "-c", "import platform; print(platform.python_version())"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        print(
+            f"| the same on Python {other_version} | {other_size:.0f} MB, "
+            f"{other_tools:.0f} MB of it there before the install | |"
+        )
     verdict = "ok" if first < FIRST_NEAR_GOAL_S else "MISSED"
     print(
         f"| first find --near Vienne, fresh HOME and cache (median of 5) | "
         f"{first * 1000:.0f} ms | < {FIRST_NEAR_GOAL_S:g} s: {verdict} |"
     )
+
+
+def venv_weight(python: str, venv: Path) -> tuple[float, float]:
+    """A new venv made by ``python``, then ``pip install .`` into it: its size after, and
+    its size before the install (what ``venv`` itself puts there), in MB as ``du -sm``."""
+    subprocess.run([python, "-m", "venv", str(venv)], check=True)
+    before = _size_mb(venv)
+    subprocess.run(
+        [str(venv / "bin" / "pip"), "install", "-q", str(HERE.parent)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return _size_mb(venv), before
+
+
+def _size_mb(folder: Path) -> float:
+    return sum(entry.lstat().st_blocks * 512 for entry in folder.rglob("*")) / 2**20
 
 
 if __name__ == "__main__":

@@ -177,6 +177,7 @@ def test_a_closed_window_reports_its_first_closed_moment() -> None:
     )
 
 
+@pytest.mark.perf  # a count of the work done: the library is asked no more days than needed
 def test_a_closed_window_is_decided_by_its_own_days(monkeypatch: pytest.MonkeyPatch) -> None:
     asked: list[tuple[dt.datetime, dt.datetime]] = []
     intervals = hours._intervals
@@ -230,19 +231,6 @@ def test_the_last_day_of_the_calendar_is_unknown() -> None:
     """There is no day after 9999-12-31 to look at; no error either."""
     late = dt.datetime(9999, 12, 30, 10, 0)
     assert window(OFFICE, late) == hours.UNKNOWN
-
-
-@pytest.mark.parametrize(
-    "moment",
-    [
-        dt.datetime(2026, 11, 24, 0, 0),
-        dt.datetime(2026, 11, 24, 9, 5, 59, 999_999),
-        dt.datetime(1, 1, 1, 23, 59),
-        dt.datetime(9999, 12, 31, 12, 30, tzinfo=dt.UTC),
-    ],
-)
-def test_clock_times_read_as_strftime(moment: dt.datetime) -> None:
-    assert hours._hhmm(moment) == f"{moment:%H:%M}"
 
 
 def test_comments_are_shown() -> None:
@@ -306,9 +294,8 @@ def test_sun_times_with_the_zone_from_any_source(
         gazetteer.ensure_index()
     else:
         monkeypatch.setattr(gazetteer, "index_path", lambda: tmp_path / "not-built.sqlite")
-    hours._parsed.clear()
-    hours._check_cached.cache_clear()
-    paris = place(opening_hours="sunrise-sunset", lat=48.8566, lon=2.3522)
+    # An expression of its own (its comment), so that no earlier parse answers for it.
+    paris = place(opening_hours=f'sunrise-sunset "{source}"', lat=48.8566, lon=2.3522)
     early = dt.datetime(2026, 11, 24, 7, 50)  # after the default 07:00 "sunrise"
     assert hours.check_window(paris, early, early + HOUR).state == "closed"  # sunrise ~08:12
     check = hours.check_window(paris, TUESDAY, TUESDAY + HOUR)
@@ -316,6 +303,7 @@ def test_sun_times_with_the_zone_from_any_source(
     assert dt.time(16, 50) < check.closes_at.time() < dt.time(17, 10)  # sunset ~17:01
 
 
+@pytest.mark.perf  # a count of the work done: one parse for the places of a town
 def test_nearby_places_share_one_parse_of_sun_times(monkeypatch: pytest.MonkeyPatch) -> None:
     """Coordinates for sun times are rounded to 0.1 degree: places a few hundred metres
     apart share one parse (one time zone look-up), and the verdict is still right."""
@@ -380,46 +368,55 @@ def test_week_shapes() -> None:
     }
 
 
-def test_parsed_expressions_are_cached() -> None:
+@pytest.mark.perf  # a count of the work done: one parse per expression and country
+def test_parsed_expressions_are_shared() -> None:
     first = hours._parse(OFFICE, "FR", None)
     assert first is not None
     assert hours._parse(OFFICE, "fr", None) is first
     assert hours._parse(OFFICE, "FR", (45.5, 4.8)) is first  # no sun times: coords unused
+
+
+def test_parses() -> None:
     assert hours.parses(OFFICE)
+    assert hours.parses("sunrise-sunset")
     assert not hours.parses("nonsense")
+    assert not hours.parses("Mo-Fr 8h-18h")  # the French form is for add and edit
 
 
 def test_a_country_the_library_does_not_know_falls_back_to_no_holidays() -> None:
     import opening_hours
 
-    with pytest.raises(BaseException, match="XX"):  # the one-call path fails...
+    with pytest.raises(BaseException, match="XX"):  # the library refuses the country...
         opening_hours.OpeningHours(OFFICE, country="XX", auto_country=False, auto_timezone=False)
-    parsed = hours._build(OFFICE, "XX", None)  # ...and the careful one drops the country
-    assert parsed is not None
-    christmas = dt.datetime(2026, 12, 25, 10, 0)
-    assert hours._evaluate(parsed, christmas, christmas + HOUR).state == "open"
-    assert hours._build("Mo-Fr 8h-18h", "XX", None) is None
-    assert hours._build("Mo-Fr 8h-18h", "FR", None) is None
+    christmas = dt.datetime(2026, 12, 25, 10, 0)  # ...so its hours hold without holidays
+    assert hours.check(OFFICE, "XX", christmas, christmas + HOUR).state == "open"
+    assert hours.check(OFFICE, "xx", christmas, christmas + HOUR).state == "open"
+    assert hours.check(OFFICE, "FR", christmas, christmas + HOUR).state == "closed"
+    assert hours.check("Mo-Fr 8h-18h", "XX", TUESDAY, TUESDAY + HOUR) == hours.UNKNOWN
 
 
-def test_solar_words_are_found_in_any_case() -> None:
-    assert hours._needs_coords("Mo-Su sunrise-18:00")
-    assert hours._needs_coords("Mo-Su 10:00-SunSet")
-    assert hours._needs_coords("DAWN-dusk")
-    assert hours._needs_coords("ſunrise-sunset")  # not ASCII: the regex's case folding
-    assert not hours._needs_coords('Mo-Fr 08:00-18:00 "sur réservation"')
-    assert not hours._needs_coords("Mo-Fr 08:00-18:00")
+@pytest.mark.parametrize(
+    "expression", ["Mo-Su 10:00-sunset", "Mo-Su 10:00-SunSet", "Mo-Su 10:00-SUNSET", "dawn-DUSK"]
+)
+def test_sun_times_in_any_case_follow_each_place(expression: str) -> None:
+    """Places that share an expression share its verdict, unless it has sun times: the sun
+    sets about 50 minutes later in Brest than in Strasbourg, whatever the case of the word."""
+    judge = hours.WindowJudge(TUESDAY, TUESDAY + HOUR)
+    west = judge(place(opening_hours=expression, lat=48.39, lon=-4.49))
+    east = judge(place(opening_hours=expression, lat=48.57, lon=7.75))
+    assert west.state == east.state == "open"
+    assert west.closes_at is not None and east.closes_at is not None
+    assert west.closes_at - east.closes_at > dt.timedelta(minutes=40)
 
 
-def test_state_names() -> None:
-    import opening_hours
-
-    assert hours._state_name(opening_hours.State.OPEN) == "open"
-    assert hours._state_name(opening_hours.State.CLOSED) == "closed"
-    assert hours._state_name(opening_hours.State.UNKNOWN) == "unknown"
-    assert hours._state_name("State.CLOSED") == "closed"
-    assert hours._state_name(["open"]) == "unknown"  # unhashable, and not a state
-    assert hours._state_name(None) == "unknown"
+def test_places_without_sun_times_share_a_verdict_wherever_they_are() -> None:
+    judge = hours.WindowJudge(TUESDAY, TUESDAY + HOUR)
+    expression = 'Mo-Fr 08:00-18:00 "sur réservation"'
+    west = judge(place(opening_hours=expression, lat=48.39, lon=-4.49))
+    east = judge(place(opening_hours=expression, lat=48.57, lon=7.75))
+    assert west == east == hours.WindowCheck(
+        "open", "open 08:00–18:00 (sur réservation)", dt.datetime(2026, 11, 24, 18, 0), 420
+    )
 
 
 def test_importing_the_module_does_not_load_the_library() -> None:

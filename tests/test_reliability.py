@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nomadspot import store
-from nomadspot.errors import CatalogueError, UsageError
+from nomadspot.errors import CatalogueError, LockError, UsageError
 from nomadspot.model import Place
 from nomadspot.vocabulary import Kind
 
@@ -529,17 +529,24 @@ def test_readers_do_not_need_the_lock(catalogue_path: Path) -> None:
     assert (result.returncode, result.stdout) == (0, "a-lyon\n")
 
 
-def test_odd_lock_timeouts_never_hang(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("value", ["nan", "soon", ""])
+def test_odd_lock_timeouts_wait_the_default_time(
+    value: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A value that is no number of seconds waits as long as none would (nan would wait
+    forever); the default is shortened here so that the test does not wait 10 s."""
     from nomadspot import safefile
 
-    for value, expected in (
-        ("nan", store.DEFAULT_LOCK_TIMEOUT),
-        ("soon", store.DEFAULT_LOCK_TIMEOUT),
-        ("0.5", 0.5),
-        ("-1", -1),
-    ):
-        monkeypatch.setenv("NOMADSPOT_LOCK_TIMEOUT", value)
-        assert safefile._lock_timeout() == expected
+    catalogue = tmp_path / "catalogue.toml"
+    monkeypatch.setattr(safefile, "DEFAULT_LOCK_TIMEOUT", 0.3)
+    monkeypatch.setenv("NOMADSPOT_LOCK_TIMEOUT", value)
+    holder = hold_lock(catalogue, 30)
+    try:
+        with pytest.raises(LockError), safefile.locked(catalogue):
+            pass  # never reached: the lock is held
+    finally:
+        holder.kill()
+        holder.wait()
 
 
 def test_a_negative_lock_timeout_gives_up_at_once(catalogue_path: Path) -> None:

@@ -175,11 +175,6 @@ _parsed: dict[tuple[str, str | None, Coords | None], OpeningHours | None] = {}
 
 
 def _needs_coords(expression: str) -> bool:
-    # ASCII text (nearly all): the regex's answer, several times faster. The regex stays for
-    # the rest: ignoring case, it also matches a few other letters ("ſunrise", "sunrıse").
-    if expression.isascii():
-        text = expression.lower()
-        return "sunrise" in text or "sunset" in text or "dawn" in text or "dusk" in text
     return _SOLAR.search(expression) is not None
 
 
@@ -261,29 +256,11 @@ def _solar_coords(expression: str, coords: Coords | None) -> Coords | None:
     return (round(lat, _SUN_DECIMALS), round(lon, _SUN_DECIMALS))
 
 
-_STATE_NAMES: dict[Any, State] = {}  # the library's states by value: three in practice
-
-
 def _state_name(state: Any) -> State:
-    """The state's name ("open", "closed", anything else "unknown"), by a look-up for the
-    library's states (called for every interval)."""
-    try:
-        return _STATE_NAMES[state]
-    except KeyError:
-        pass
-    except TypeError:  # unhashable: not one of the library's states
-        return _state_text(state)
-    name = _state_text(state)
-    if len(_STATE_NAMES) < 16:
-        _STATE_NAMES[state] = name
-    return name
-
-
-def _state_text(state: Any) -> State:
-    text = str(state).rsplit(".", 1)[-1].lower()
-    if text in ("open", "closed"):
-        return text  # type: ignore[return-value]
-    return "unknown"
+    """The library's state (``State.OPEN``) by its name: "open", "closed", anything else
+    "unknown"."""
+    name = str(state).rsplit(".", 1)[-1].lower()
+    return "open" if name == "open" else "closed" if name == "closed" else "unknown"
 
 
 Interval = tuple[dt.datetime, dt.datetime, State, str]
@@ -321,16 +298,11 @@ def _intervals(parsed: OpeningHours, start: dt.datetime, end: dt.datetime) -> li
 # --- a meeting window ------------------------------------------------------------------
 
 
-def _hhmm(moment: dt.datetime) -> str:
-    """``f"{moment:%H:%M}"`` without strftime, five times as fast."""
-    return f"{moment.hour:02d}:{moment.minute:02d}"
-
-
 def _clock(moment: dt.datetime, day: dt.date) -> str:
     """HH:MM, with midnight ending ``day`` written 24:00."""
     if moment.time() == _MIDNIGHT and moment.date() == day + _DAY:
         return "24:00"
-    return _hhmm(moment)
+    return f"{moment:%H:%M}"
 
 
 def _with_comments(text: str, comments: list[str]) -> str:
@@ -418,7 +390,7 @@ def _evaluate(
         begin, _, state, _ = spans[index]
         if state == "closed":
             moment = max(begin, start)
-            return WindowCheck("closed", f"closed at {_hhmm(moment)}", moment, None)
+            return WindowCheck("closed", f"closed at {moment:%H:%M}", moment, None)
     unknown = [spans[index] for index in inside if spans[index][2] == "unknown"]
     if unknown:
         return _unknown([u[3] for u in unknown], appointments)
@@ -444,7 +416,7 @@ def _evaluate(
     if closes - opens >= _DAY:
         text = "open 24 hours"
     else:
-        text = f"open {_hhmm(opens)}–{_clock(closes, opens.date())}"
+        text = f"open {opens:%H:%M}–{_clock(closes, opens.date())}"
     return WindowCheck("open", _with_comments(text, comments), closes_at, margin)
 
 
@@ -537,7 +509,7 @@ def _day_text(parsed: OpeningHours, day: dt.date, appointments: frozenset[str]) 
     for opens, closes, state, comment in spans:
         if state == "closed":
             continue
-        hours = f"{_hhmm(opens)}–{_clock(closes, day)}"
+        hours = f"{opens:%H:%M}–{_clock(closes, day)}"
         if state == "unknown":
             hours = "unknown " + hours
         parts.append(_with_comments(hours, [comment]))
