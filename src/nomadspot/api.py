@@ -25,8 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from nomadspot.errors import UsageError
-from nomadspot.freshness import DEFAULT_AGE, StalePlace
+from nomadspot.fields import VISIT_FIELDS
+from nomadspot.freshness import DEFAULT_AGE, StalePlace, parse_age, stale
 from nomadspot.model import DEFAULT_COUNTRY, Place, Visit
+from nomadspot.paths import catalogue_named, catalogue_path
+from nomadspot.selection import select
+from nomadspot.store import load_for_reading
+from nomadspot.text import fold, fold_cached
 
 CataloguePath = str | os.PathLike[str] | None
 Note = Callable[[str], None]
@@ -48,15 +53,10 @@ def _silent(message: str) -> None:
 
 
 def _path(catalogue: CataloguePath) -> Path:
-    from nomadspot.paths import catalogue_path
-
     return catalogue_path(catalogue)
 
 
 def _read(catalogue: CataloguePath, note: Note | None, city: str | None = None) -> Sequence[Place]:
-    from nomadspot.paths import catalogue_named
-    from nomadspot.store import load_for_reading
-
     named = catalogue_named(catalogue)
     return load_for_reading(_path(catalogue), note or _silent, city=city, named=named).places
 
@@ -72,7 +72,6 @@ def list_places(
 ) -> list[Place]:
     """The places matching every filter, sorted by city then name. ``[place.private]`` is
     left out unless ``include_private``."""
-    from nomadspot.selection import select
 
     places = select(_read(catalogue, note), city=city, kinds=kinds, tags=tags)
     return places if include_private else [place.without_private() for place in places]
@@ -90,7 +89,6 @@ def city_as_spelt(city: str, country: str | None, known: Iterable[Place] = ()) -
     spells it (``vienne`` -> ``Vienne``, ``saint etienne`` -> ``Saint-Étienne``), else as
     typed with its first letter capitalised. (The catalogue first: the gazetteer costs an
     import and a look-up that most adds, to a town already there, do not need.)"""
-    from nomadspot.text import fold, fold_cached
 
     text = city.strip()
     key = fold(text)
@@ -199,7 +197,6 @@ def _visit(
     today: dt.date,
 ) -> Visit:
     from nomadspot.editing import given
-    from nomadspot.fields import VISIT_FIELDS
 
     values = {"date": date, "rating": rating, "wifi_mbps": wifi_mbps, "note": note}
     typed = {
@@ -224,8 +221,6 @@ def stale_places(
     ``"6mo"``, ``"90d"`` or a timedelta), never-checked first, then the oldest; each with
     its ``last_checked`` date and what is ``unknown`` about it."""
     from nomadspot import clock
-    from nomadspot.freshness import parse_age, stale
-    from nomadspot.selection import select
 
     age = older_than if isinstance(older_than, dt.timedelta) else parse_age(older_than)
     return stale(select(_read(catalogue, note), city=city), age, clock.today())

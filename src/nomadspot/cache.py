@@ -26,6 +26,7 @@ import hashlib
 import json
 import os
 import stat
+import time
 import types
 import typing
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -34,6 +35,7 @@ from typing import Any, BinaryIO, NamedTuple
 
 from nomadspot import __version__, gcpause
 from nomadspot.model import Place
+from nomadspot.paths import cache_dir
 
 # 6: JSON Lines, keyed by each place's block (5 and before: pickles)
 CACHE_FORMAT = 6
@@ -354,7 +356,6 @@ class _Head(NamedTuple):
 def folder() -> Path | None:
     """The cache's folder, made private to the user (0700); None when it cannot be used
     (it is someone else's, or not a folder)."""
-    from nomadspot.paths import cache_dir
 
     path = cache_dir() / FOLDER_NAME
     try:
@@ -498,7 +499,6 @@ def _write_private(
 def _remove_temp_files(cache_folder: Path) -> None:
     """A put killed mid-way leaves its temp file, as big as an entry. Those more than a
     minute old are no other process's put in progress."""
-    import time
 
     cutoff = time.time() - 60
     for temp in cache_folder.glob(".*.tmp"):

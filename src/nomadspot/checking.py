@@ -8,6 +8,8 @@ from pathlib import Path
 
 from nomadspot import codec, store
 from nomadspot.codec import Problem
+from nomadspot.duplicates import duplicate_problems
+from nomadspot.hours import as_meant, validate
 from nomadspot.model import Place
 
 
@@ -27,8 +29,6 @@ class Report:
 
 
 def hours_problems(places: list[Place]) -> list[Problem]:
-    from nomadspot.hours import as_meant, validate
-
     found = []
     for place in places:
         if place.opening_hours is not None:
@@ -65,7 +65,6 @@ def check_text(text: str, path: Path) -> Report:
 def problems_of(places: list[Place]) -> list[Problem]:
     """What a catalogue that decodes may still hold: hours that do not parse (errors),
     unknown amenities, unparsed imported hours and likely duplicate places (warnings)."""
-    from nomadspot.duplicates import duplicate_problems
 
     return hours_problems(places) + codec.warnings(places) + duplicate_problems(places)
 

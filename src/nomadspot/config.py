@@ -12,6 +12,7 @@ from typing import Any
 
 from nomadspot.errors import UsageError
 from nomadspot.paths import config_path
+from nomadspot.vocabulary import AMENITY_KEYS, find_amenity
 
 DEFAULT_KEYS = ("city", "country", "people", "duration", "needs", "format", "limit")
 NOT_SET = "(not set)"
@@ -64,7 +65,6 @@ def _canonical_needs(path: Path, needs: object) -> tuple[str, ...]:
         raise _bad(path, "needs", 'must be a list of amenities, like ["wifi", "power"]')
     if not needs:
         return ()
-    from nomadspot.vocabulary import AMENITY_KEYS, find_amenity
 
     canonical = []
     for need in needs:

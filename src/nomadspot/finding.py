@@ -18,9 +18,12 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from nomadspot import planning
+from nomadspot import clock, gcpause, planning, ranking
+from nomadspot.config import load_config
 from nomadspot.errors import NoResultError, UsageError
 from nomadspot.model import Meeting, Participant, Place
+from nomadspot.paths import catalogue_named, catalogue_path
+from nomadspot.store import load_for_reading
 from nomadspot.text import fold
 
 if TYPE_CHECKING:
@@ -66,11 +69,6 @@ def find(
     ``UsageError``; an unreadable catalogue ``CatalogueError``. When nothing fits, the
     ranking has no results (``nothing_fits`` says why). ``limit``: only the first
     ``limit`` results are made, the others counted in ``Ranking.cut`` (all for None)."""
-    from nomadspot import clock, gcpause, ranking
-    from nomadspot.config import load_config
-    from nomadspot.paths import catalogue_named, catalogue_path
-    from nomadspot.store import load_for_reading
-
     config = config if config is not None else load_config()
     say = note or _silent
     request = planning.Request(
@@ -147,8 +145,7 @@ def _elsewhere(
     today: dt.date,
 ) -> str | None:
     """For a city with no place: the nearest places that fit, or a "did you mean"."""
-    from nomadspot import ranking
-    from nomadspot.gazetteer import resolve_city
+    from nomadspot.gazetteer import resolve_city  # only when a city has no place
 
     assert meeting.city is not None  # called for a city only
     try:

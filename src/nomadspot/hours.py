@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
+from nomadspot.errors import UsageError
 from nomadspot.hourstext import FRENCH_FORMS, Reading, as_meant, condense, from_french
 from nomadspot.zones import local_time, place_zone, zone_of
 
@@ -145,7 +146,6 @@ def from_user(text: str) -> str:
     syntax read as meant (``Mo, Th 11:30-22:00`` stored ``Mo,Th 11:30-22:00``), or the
     French form made OpenStreetMap (``lun-ven 8h-19h`` stored ``Mo-Fr 08:00-19:00``).
     Raises ``UsageError`` (exit 2) saying why the OpenStreetMap reading failed."""
-    from nomadspot.errors import UsageError
 
     problem = validate(text)
     if problem is None:

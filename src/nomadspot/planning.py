@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from nomadspot import timeparse
 from nomadspot.errors import UsageError
 from nomadspot.model import (
     DEFAULT_COUNTRY,
@@ -149,7 +150,6 @@ def _warn_if_over(
     start: dt.datetime | None, duration: dt.timedelta, now: dt.datetime, note: Callable[[str], None]
 ) -> None:
     """A window already over is probably a slip (``--at 8h`` at noon): say so on stderr."""
-    from nomadspot import timeparse
 
     over = None if start is None else timeparse.window_warning(start, start + duration, now)
     if over is not None:
@@ -164,7 +164,6 @@ def _window(
     request: Request, config: Config | None, now: dt.datetime
 ) -> tuple[dt.datetime | None, dt.timedelta]:
     """The meeting's start (None without --at) and duration."""
-    from nomadspot import timeparse
 
     if request.open_now and request.at is not None:
         raise UsageError("--open-now and --at both give the meeting time; use one")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import math
 import os
 import stat
@@ -206,8 +207,6 @@ def write_atomic(
 
 
 def _check_unchanged(path: Path, snapshot: Snapshot) -> None:
-    import hashlib
-
     try:
         with path.open("rb") as stream:  # in chunks: the file may be large
             now: str | None = hashlib.file_digest(stream, "sha1").hexdigest()

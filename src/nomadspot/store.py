@@ -13,6 +13,9 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import stat
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -34,7 +37,7 @@ from nomadspot.safefile import (
     same_file,
     write_atomic,
 )
-from nomadspot.text import NotUtf8, utf8_text
+from nomadspot.text import NotUtf8, fold_cached, utf8_text
 
 __all__ = [
     "DEFAULT_LOCK_TIMEOUT",
@@ -121,7 +124,6 @@ class Catalogue:
 
 def city_key(city: str) -> str:
     """How ``find --city`` compares cities: folded names."""
-    from nomadspot.text import fold_cached
 
     return fold_cached(city)
 
@@ -178,8 +180,6 @@ def parse(text: str, path: Path) -> Catalogue:
 def read_bytes(path: Path) -> bytes | None:
     """The file's bytes, or None when it does not exist. Anything but a regular file is
     refused before it is opened, and opened without waiting (a FIFO made meanwhile)."""
-    import os
-    import stat
 
     check_regular(path)
     try:
@@ -517,8 +517,6 @@ def refuse_unloadable(catalogue: Catalogue, written: list[Block]) -> None:
     problems: list[str] = []
     ids = [place.id for place in catalogue.places]
     if len(set(ids)) != len(ids):
-        from collections import Counter
-
         counts = Counter(ids)
         problems.append("duplicate id " + ", ".join(sorted(i for i, n in counts.items() if n > 1)))
     fresh = [block for block in written if catalogue.blocks.get(block.place.id) is not block]

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from enum import Enum
 from typing import Any
 
+from nomadspot.errors import UsageError
 from nomadspot.model import NO_TIME_LIMIT
 
 TAG_SEPARATOR = ";"
@@ -183,7 +184,6 @@ class Hours(Text):
         text = super().given(value)
         if text is None:
             return None
-        from nomadspot.errors import UsageError
         from nomadspot.hours import from_user
 
         try:  # OpenStreetMap syntax read as meant, or the French form made OSM
@@ -195,7 +195,6 @@ class Hours(Text):
 def _amount(text: str) -> float:
     """``amounts.parse_amount``, its error said as a field's."""
     from nomadspot.amounts import AMOUNT_FORMS, parse_amount
-    from nomadspot.errors import UsageError
 
     try:
         return parse_amount(text)
@@ -337,8 +336,6 @@ class Choice(ValueType):
         if text is None:
             return None
         if self.parse is not None:
-            from nomadspot.errors import UsageError
-
             try:
                 return self.parse(text)
             except UsageError as error:
@@ -447,7 +444,6 @@ class Day(ValueType):
             return self.read(value)
         if not value.strip():
             return None
-        from nomadspot.errors import UsageError
         from nomadspot.timeparse import parse_day
 
         try:
@@ -466,7 +462,6 @@ class Duration(ValueType):
         text = super().read(value)
         if text.strip().lower() in ("none", "aucune", "no limit", "unlimited"):
             return NO_TIME_LIMIT
-        from nomadspot.errors import UsageError
         from nomadspot.timeparse import parse_duration
 
         try:

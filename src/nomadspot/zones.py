@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -47,7 +48,6 @@ def country_zones() -> dict[str, tuple[str, ...]]:
     """Country code to its zones, from the tz database's zone.tab (empty when the system
     has none, as on Windows)."""
     import zoneinfo
-    from pathlib import Path
 
     for folder in zoneinfo.TZPATH:
         table = Path(folder) / "zone.tab"

@@ -5,6 +5,7 @@ app runs (errors, exit codes, help) is in ``typer_shell``."""
 # Typer reads the options' annotations at run time, as objects rather than strings it
 # would evaluate one by one (10 ms of each run of ``find``; a test checks it).
 
+import importlib
 import os
 from typing import Annotated
 
@@ -80,7 +81,6 @@ def _global(
 
 def load_commands(name: str | None = None) -> NomadspotTyper:
     """Register the commands on ``app``: the module of ``name`` only, or all of them."""
-    import importlib
 
     modules = [COMMAND_MODULES[name]] if name in COMMAND_MODULES else COMMAND_MODULES.values()
     for module in dict.fromkeys(modules):

@@ -13,6 +13,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import typer
+
 from nomadspot import codec, refs, store
 from nomadspot.cli.common import eprint
 from nomadspot.errors import CatalogueError, NomadspotError, NoResultError, UsageError
@@ -81,8 +83,6 @@ def _ask_again(error: NomadspotError) -> bool:
     eprint(f"Error: {one_line(error.message)}")
     if not sys.stdin.isatty():
         return False
-    import typer
-
     return typer.confirm("Edit again?", default=True)
 
 

@@ -22,6 +22,7 @@ from nomadspot.cli.common import (
 )
 from nomadspot.cli.fieldoptions import IncludePrivate
 from nomadspot.errors import NoResultError, UsageError
+from nomadspot.vocabulary import parse_kind
 
 IMPORT_FORMATS = ("osm", "geojson", "csv", "toml")
 EXPORT_FORMATS = ("geojson", "csv", "json", "toml")
@@ -118,7 +119,6 @@ def import_places(
     from nomadspot import store
     from nomadspot.clock import today
     from nomadspot.interop import importing
-    from nomadspot.vocabulary import parse_kind
 
     source_format = source_format.strip().lower() if source_format is not None else None
     if source_format is not None and source_format not in IMPORT_FORMATS:

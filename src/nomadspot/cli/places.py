@@ -3,6 +3,8 @@ config. Each parses its options, calls one function, and hands the result to a r
 
 # Without ``from __future__ import annotations``, for Typer: see cli/application.py.
 
+import dataclasses
+import sys
 from typing import Annotated, Any
 
 import typer
@@ -18,7 +20,8 @@ from nomadspot.cli.common import (
     state,
 )
 from nomadspot.cli.fieldoptions import IncludePrivate, changes, field_options
-from nomadspot.errors import NoResultError, UsageError
+from nomadspot.errors import CatalogueError, NoResultError, UsageError
+from nomadspot.fields import VISIT_FIELDS
 
 # --- init --------------------------------------------------------------------------------
 
@@ -177,7 +180,6 @@ def remove(
 
     Example: nomadspot remove e-dune --yes
     """
-    import sys
 
     from nomadspot import api
 
@@ -199,7 +201,6 @@ def remove(
 def _confirm(question: str) -> bool:
     """Ask on stderr, read the answer on stdin; stdout stays for data (click's prompt
     writes a space there)."""
-    import sys
 
     from nomadspot.output.sanitize import neutralise_stream
 
@@ -212,8 +213,6 @@ def _confirm(question: str) -> bool:
 
 
 def _visit_option(name: str) -> Any:
-    from nomadspot.fields import VISIT_FIELDS
-
     option = next(spec.option for spec in VISIT_FIELDS if spec.name == name)
     assert option is not None
     return typer.Option(option.flag, metavar=option.metavar, help=option.help)
@@ -294,7 +293,6 @@ def check(ctx: typer.Context) -> None:
     Example: nomadspot check && git commit -am "more cafés"
     """
     from nomadspot import checking
-    from nomadspot.errors import CatalogueError
     from nomadspot.output import Sink
     from nomadspot.output.sanitize import neutralise
 
@@ -340,7 +338,6 @@ def config(ctx: typer.Context) -> None:
     from nomadspot.ranking import DEFAULT_WEIGHTS, Weights
 
     weights = Weights.from_mapping(settings.weights) if settings.weights else DEFAULT_WEIGHTS
-    import dataclasses
 
     lines += [
         f"weights.{f.name} = {getattr(weights, f.name):g}" for f in dataclasses.fields(weights)

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import signal
+import stat
 import sys
 from types import FrameType
 from typing import Any, TextIO
@@ -75,8 +77,6 @@ def reader_gone(stream: TextIO) -> bool:
     """Whether stdout is a pipe whose reader went away. A write that the closing reader
     interrupts returns short without an error, and Python drops the rest silently; only
     the pipe itself still tells (POLLERR on its write end)."""
-    import select
-    import stat
 
     try:
         descriptor = stream.fileno()

@@ -13,11 +13,13 @@ import copy
 import os
 import re
 import sys
+import traceback
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar, get_args, get_origin
 
 import typer
 from typer.core import TyperCommand, TyperGroup
+from typer.main import get_command_name
 
 from nomadspot.cli.common import eprint, state
 from nomadspot.cli.process import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, PipeClosed
@@ -217,8 +219,6 @@ class NomadspotGroup(TyperGroup):
             return result if isinstance(result, int) else 0
         except NomadspotError as error:
             if os.environ.get("NOMADSPOT_DEBUG"):
-                import traceback
-
                 traceback.print_exc()
             report(error.message, error.hint)
             return error.exit_code
@@ -267,7 +267,6 @@ class NomadspotTyper(typer.Typer):
         """A copy of the app holding only the command ``name`` (None if it has not exactly
         one). Speed (benchmarks/bench.py, ``list`` and ``find``): Typer builds the options of
         every registered command at start-up, which one run does not need."""
-        from typer.main import get_command_name
 
         chosen = [
             info

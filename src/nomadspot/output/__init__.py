@@ -11,6 +11,7 @@ invisible format characters escaped, and no style at all with ``NO_COLOR``.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Literal, Protocol, TextIO
@@ -50,7 +51,6 @@ class Sink:
     def styled(self) -> bool:
         """Whether styles (colour, bold) may be written: a terminal, and no ``NO_COLOR``
         (https://no-color.org: any non-empty value)."""
-        import os
 
         return self.is_terminal and not os.environ.get("NO_COLOR")
 

@@ -13,6 +13,8 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from nomadspot.output.plain import place_json, ranking_json
+
 if TYPE_CHECKING:
     from nomadspot.model import Place
     from nomadspot.ranking import Ranking
@@ -26,7 +28,6 @@ OSM_ZOOM = 18
 def answer_json(ranking: Ranking) -> dict[str, Any]:
     """``find --format json``'s dict, each result with its place's catalogue keys under
     ``place`` (private values left out: they never leave the machine this way)."""
-    from nomadspot.output.plain import ranking_json
 
     data = ranking_json(ranking)
     for result, ranked in zip(data["results"], ranking.results, strict=True):
@@ -36,7 +37,6 @@ def answer_json(ranking: Ranking) -> dict[str, Any]:
 
 def place_keys(place: Place) -> dict[str, Any]:
     """A place as the catalogue spells it, without ``private``."""
-    from nomadspot.output.plain import place_json
 
     keys = place_json(place)
     keys.pop("private", None)

@@ -22,6 +22,7 @@ from html import escape
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from nomadspot import __version__
 from nomadspot.output import Sink, Week
 from nomadspot.output.answer import (
     Json,
@@ -293,8 +294,6 @@ def script_json(data: Any) -> str:
 
 
 def page(title: str, summary: str, map_data: Any, body: str) -> str:
-    from nomadspot import __version__
-
     styles = [_asset("leaflet/leaflet.css"), _asset("page/page.css")]
     scripts = [_asset("leaflet/leaflet.js"), _asset("page/map.js")]
     policy = (

@@ -13,6 +13,9 @@ import hashlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+import icalendar
+
+from nomadspot import clock, zones
 from nomadspot.errors import UsageError
 from nomadspot.output import Sink, Week
 from nomadspot.output.answer import (
@@ -50,8 +53,6 @@ class IcsRenderer:
         raise _for_find_only()
 
     def ranking(self, ranking: Ranking, *, explain: bool) -> None:
-        from nomadspot import clock
-
         data = answer_json(ranking)
         text = calendar_text(data["query"], data["results"][0], stamp=clock.now())
         # RFC 5545 lines end with CRLF; a terminal shows them better without the CR.
@@ -68,7 +69,6 @@ def _for_find_only() -> UsageError:
 def calendar_text(query: Json, result: Json, *, stamp: dt.datetime) -> str:
     """The calendar for ``result`` (one of find's JSON results, with its ``place`` keys)
     during the window of ``query``. ``stamp`` is when it was made (DTSTAMP)."""
-    import icalendar
 
     start, end = _window(query, result)
     location = location_text(result)
@@ -107,7 +107,6 @@ def calendar_text(query: Json, result: Json, *, stamp: dt.datetime) -> str:
 def _window(query: Json, result: Json) -> tuple[dt.datetime, dt.datetime]:
     """The meeting's start and end in the place's zone; floating (no zone) when the zone
     is unknown, which calendars read as the wall-clock time wherever they are."""
-    from nomadspot import zones
 
     start, end = moment(query.get("start")), moment(query.get("end"))
     if start is None or end is None:
