@@ -29,8 +29,6 @@ from nomadspot.output.answer import (
 )
 
 if TYPE_CHECKING:
-    import icalendar
-
     from nomadspot.freshness import StalePlace
     from nomadspot.model import Place
     from nomadspot.ranking import Ranking
