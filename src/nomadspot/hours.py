@@ -65,7 +65,7 @@ __all__ = [
 HOURS_UNKNOWN = "hours unknown"
 MAX_EXPRESSION_LENGTH = 2_000  # longer values are refused: no real place needs more
 _MAX_CACHED = 10_000
-_SOLAR = re.compile(r"sunrise|sunset|dawn|dusk", re.IGNORECASE)
+_SOLAR = re.compile(r"sunrise|sunset|dawn|dusk")  # searched in case-folded text
 _SUN_DECIMALS = 1  # coordinates for sun times: 0.1 degree (see the module docstring)
 _DAY = dt.timedelta(days=1)
 _MIDNIGHT = dt.time(0)
@@ -175,7 +175,7 @@ _parsed: dict[tuple[str, str | None, Coords | None], OpeningHours | None] = {}
 
 
 def _needs_coords(expression: str) -> bool:
-    return _SOLAR.search(expression) is not None
+    return _SOLAR.search(expression.casefold()) is not None
 
 
 def _parse(expression: str, country: str | None, coords: Coords | None) -> OpeningHours | None:
