@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import tomli_w
 
 from .conftest import Cli
+from .record_support import write_records
 from .test_subprocess import run, run_shell
 
 CAFE_HOURS = "Mo-Su 08:00-18:00; PH off"
@@ -95,11 +95,6 @@ def counts(data: dict[str, Any]) -> dict[str, Any]:
     return {key: data["excluded"][key] for key in ("count", "by_reason")}
 
 
-def write(path: Path, *places: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(tomli_w.dumps({"version": 1, "place": list(places)}), encoding="utf-8")
-
-
 def write_config(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -165,7 +160,7 @@ def test_help_names_every_flag_of_the_spec(cli: Cli) -> None:
 
 
 def test_json_shape_without_window_or_participants(cli: Cli, catalogue_path: Path) -> None:
-    write(
+    write_records(
         catalogue_path,
         spot(
             "priced",
@@ -220,7 +215,7 @@ def test_json_shape_without_window_or_participants(cli: Cli, catalogue_path: Pat
 
 
 def test_json_query_echoes_the_meeting(cli: Cli, catalogue_path: Path) -> None:
-    write(catalogue_path, spot("cafe", "Café", lat=45.5255, lon=4.8744))
+    write_records(catalogue_path, spot("cafe", "Café", lat=45.5255, lon=4.8744))
     data = find_json(
         cli,
         "--city",
@@ -263,7 +258,7 @@ def test_json_query_echoes_the_meeting(cli: Cli, catalogue_path: Path) -> None:
 
 
 def test_json_with_a_window_and_a_participant(cli: Cli, catalogue_path: Path) -> None:
-    write(
+    write_records(
         catalogue_path,
         spot("open", "Open", lat=45.5255, lon=4.8744, opening_hours=CAFE_HOURS),
         spot("no-hours", "No Hours", lat=45.5255, lon=4.8744),
@@ -284,7 +279,7 @@ def test_ranks_scores_and_ties_by_name(cli: Cli, catalogue_path: Path) -> None:
     # Three places alike in all but their names: equal scores, ordered by name ignoring
     # case and accents; then better and worse ones around them.
     alike = {"opening_hours": CAFE_HOURS, "seats": 10, "amenities": {"wifi": True}}
-    write(
+    write_records(
         catalogue_path,
         spot("eclair", "Éclair", **alike),
         spot("bistro", "bistro", **alike),
@@ -326,7 +321,7 @@ def test_ranks_scores_and_ties_by_name(cli: Cli, catalogue_path: Path) -> None:
 def test_city_ignores_case_accents_and_separators(
     cli: Cli, catalogue_path: Path, typed: str, expected: str
 ) -> None:
-    write(
+    write_records(
         catalogue_path,
         spot("vienne", city="Vienne"),
         spot("alencon", city="Alençon"),
@@ -340,7 +335,7 @@ def test_city_ignores_case_accents_and_separators(
 
 
 def test_country_filters_places(cli: Cli, catalogue_path: Path) -> None:
-    write(catalogue_path, spot("vienne"), spot("wien", city="Wien", country="AT"))
+    write_records(catalogue_path, spot("vienne"), spot("wien", city="Wien", country="AT"))
     assert found_ids(cli, "--country", "at") == ["wien"]
     assert found_ids(cli, "--country", "FR") == ["vienne"]  # no country: FR
     assert found_ids(cli, "--country", "France") == ["vienne"]  # a name, as people type it
@@ -363,7 +358,7 @@ def test_country_filters_places(cli: Cli, catalogue_path: Path) -> None:
 def test_kind_takes_keys_and_french_aliases(
     cli: Cli, catalogue_path: Path, typed: str, expected: str
 ) -> None:
-    write(
+    write_records(
         catalogue_path,
         spot("cafe", kind="cafe"),
         spot("pepiniere", kind="pepiniere"),
@@ -376,7 +371,7 @@ def test_kind_takes_keys_and_french_aliases(
 
 
 def test_kind_is_repeatable_and_checked(cli: Cli, catalogue_path: Path) -> None:
-    write(
+    write_records(
         catalogue_path,
         spot("cafe"),
         spot("library", kind="library"),
@@ -409,7 +404,7 @@ def test_required_amenity_known_missing_is_excluded_unknown_ranks_below(
     cli: Cli, catalogue_path: Path, flags: list[str], key: str
 ) -> None:
     # Named so that a tie by name would put the unknown one first.
-    write(
+    write_records(
         catalogue_path,
         spot("a-unknown", "A unknown"),
         spot("b-lacks", "B lacks", amenities={key: False}),
@@ -438,7 +433,7 @@ def test_fewer_unknown_requirements_rank_higher_whatever_else(
     cli: Cli, catalogue_path: Path
 ) -> None:
     # One unknown need ranks below none, even with a 5-star rating and fast wifi.
-    write(
+    write_records(
         catalogue_path,
         spot(
             "loved",
@@ -454,7 +449,7 @@ def test_fewer_unknown_requirements_rank_higher_whatever_else(
 
 
 def test_prefer_raises_but_never_excludes(cli: Cli, catalogue_path: Path) -> None:
-    write(
+    write_records(
         catalogue_path,
         spot("a-lacks", "A lacks", amenities={"outdoor": False}),
         spot("b-unknown", "B unknown"),
@@ -502,7 +497,7 @@ def test_strict_excludes_every_kind_of_unknown(
     )
     vague = {key: value for key, value in known.items() if key not in _FIELDS_OF[unknown]}
     vague.update(id="vague", name="Vague", city=NO_TOWN)
-    write(catalogue_path, known, vague)
+    write_records(catalogue_path, known, vague)
     loose = find_json(cli, *args)
     assert [result["id"] for result in loose["results"]] == ["known", "vague"]
     assert unknown in results_by_id(loose)["vague"]["unknown"]
@@ -549,7 +544,7 @@ _FIELDS_OF = {
 def test_at_takes_every_documented_form(
     cli: Cli, catalogue_path: Path, when: str, start: str
 ) -> None:
-    write(catalogue_path, spot("anywhere"))  # unknown hours: kept at any time
+    write_records(catalogue_path, spot("anywhere"))  # unknown hours: kept at any time
     query = find_json(cli, "--at", when)["query"]
     end = f"{start[:11]}{int(start[11:13]) + 1:02d}{start[13:]}"
     if when == "now":  # an instant: NOMADSPOT_NOW's offset
@@ -563,7 +558,7 @@ def test_at_takes_every_documented_form(
 def test_for_takes_every_documented_form(
     cli: Cli, catalogue_path: Path, duration: str, minutes: int
 ) -> None:
-    write(catalogue_path, spot("anywhere"))
+    write_records(catalogue_path, spot("anywhere"))
     query = find_json(cli, "--at", "2026-11-25 10:00", "--for", duration)["query"]
     end = f"2026-11-25T{10 + minutes // 60:02d}:{minutes % 60:02d}:00"
     assert (query["start"], query["end"]) == ("2026-11-25T10:00:00", end)
@@ -572,7 +567,7 @@ def test_for_takes_every_documented_form(
 def test_duration_alone_sets_no_window_but_counts_for_the_cost(
     cli: Cli, catalogue_path: Path
 ) -> None:
-    write(catalogue_path, spot("cafe", price={"hour": 3}))
+    write_records(catalogue_path, spot("cafe", price={"hour": 3}))
     data = find_json(cli, "--for", "2h")
     assert (data["query"]["start"], data["query"]["end"]) == (None, None)
     assert data["results"][0]["cost"] == 12.0  # 3 x 2 h x 2 people
@@ -580,7 +575,7 @@ def test_duration_alone_sets_no_window_but_counts_for_the_cost(
 
 
 def test_open_now_is_at_now(cli: Cli, catalogue_path: Path) -> None:
-    write(
+    write_records(
         catalogue_path,
         spot("early", "Early", opening_hours="Mo-Fr 08:00-18:00"),
         spot("late", "Late", opening_hours="Mo-Fr 11:00-18:00"),
@@ -612,7 +607,7 @@ def test_open_now_is_at_now(cli: Cli, catalogue_path: Path) -> None:
 def test_bad_when_or_duration_is_exit_2_with_the_accepted_forms(
     cli: Cli, catalogue_path: Path, args: list[str], expected: str
 ) -> None:
-    write(catalogue_path, spot("anywhere"))
+    write_records(catalogue_path, spot("anywhere"))
     result = cli("find", *args, code=2)
     assert result.stdout == ""
     line = one_error_line(result.stderr)
@@ -626,7 +621,7 @@ def test_bad_when_or_duration_is_exit_2_with_the_accepted_forms(
 
 
 def test_a_window_at_the_end_of_time(cli: Cli, catalogue_path: Path) -> None:
-    write(catalogue_path, spot("anywhere"))
+    write_records(catalogue_path, spot("anywhere"))
     query = find_json(cli, "--at", "9999-12-31 22:00")["query"]
     assert query["end"] == "9999-12-31T23:00:00"
     result = cli("find", "--at", "9999-12-31 23:30", "--format", "json", code=2)
@@ -635,7 +630,7 @@ def test_a_window_at_the_end_of_time(cli: Cli, catalogue_path: Path) -> None:
 
 
 def test_public_holidays_of_the_places_country_close_it(cli: Cli, catalogue_path: Path) -> None:
-    write(
+    write_records(
         catalogue_path,
         spot("cafe-fr", "Café", opening_hours=CAFE_HOURS),
         spot("kaffee-at", "Kaffee", city="Wien", country="AT", opening_hours=CAFE_HOURS),
@@ -666,7 +661,7 @@ def test_public_holidays_of_the_places_country_close_it(cli: Cli, catalogue_path
 def test_the_whole_window_must_be_open(
     cli: Cli, catalogue_path: Path, when: str, duration: str, kept: bool
 ) -> None:
-    write(catalogue_path, spot("cafe", opening_hours=CAFE_HOURS), spot("unknown"))
+    write_records(catalogue_path, spot("cafe", opening_hours=CAFE_HOURS), spot("unknown"))
     data = find_json(cli, "--at", when, "--for", duration)
     by_id = results_by_id(data)
     assert ("cafe" in by_id) is kept
@@ -679,7 +674,7 @@ def test_the_whole_window_must_be_open(
 
 
 def test_closing_margin_is_explained(cli: Cli, catalogue_path: Path) -> None:
-    write(catalogue_path, spot("cafe", opening_hours=CAFE_HOURS))
+    write_records(catalogue_path, spot("cafe", opening_hours=CAFE_HOURS))
     reasons = find_json(cli, "--at", "17:00")["results"][0]["reasons"]
     assert "closes at 18:00, as the meeting ends" in reasons
     reasons = find_json(cli, "--at", "10:00")["results"][0]["reasons"]
@@ -687,7 +682,7 @@ def test_closing_margin_is_explained(cli: Cli, catalogue_path: Path) -> None:
 
 
 def test_unknown_or_unreadable_hours_stay_marked(cli: Cli, catalogue_path: Path) -> None:
-    write(
+    write_records(
         catalogue_path,
         spot("raw", "Raw", opening_hours_raw="8h-18h sauf lundi"),
         spot("none", "None"),
@@ -709,7 +704,7 @@ def test_unknown_or_unreadable_hours_stay_marked(cli: Cli, catalogue_path: Path)
 
 
 def test_people_against_seats(cli: Cli, catalogue_path: Path) -> None:
-    write(
+    write_records(
         catalogue_path,
         spot("a-unknown", "A unknown"),
         spot("small", "Small", seats=3),
@@ -733,7 +728,7 @@ def test_people_against_meeting_room_seats_with_meeting_room(
     cli: Cli, catalogue_path: Path
 ) -> None:
     room = {"amenities": {"meeting_room": True}, "seats": 30, "kind": "coworking"}
-    write(
+    write_records(
         catalogue_path,
         spot("a-unknown-size", "A unknown size", **room),
         spot("small-room", "Small room", meeting_room_seats=3, **room),
@@ -751,7 +746,7 @@ def test_people_against_meeting_room_seats_with_meeting_room(
 
 
 def test_cost_rule(cli: Cli, catalogue_path: Path) -> None:
-    write(
+    write_records(
         catalogue_path,
         spot("hourly", price={"hour": 3}),
         spot("capped", price={"hour": 10, "day": 25}),
@@ -781,7 +776,7 @@ def test_cost_rule(cli: Cli, catalogue_path: Path) -> None:
 
 
 def test_budget_excludes_only_known_costs_above_it(cli: Cli, catalogue_path: Path) -> None:
-    write(
+    write_records(
         catalogue_path,
         spot("cheap", "Cheap", price={"hour": 3}),
         spot("exact", "Exact", price={"hour": 10, "day": 30}),
@@ -803,7 +798,7 @@ def test_budget_excludes_only_known_costs_above_it(cli: Cli, catalogue_path: Pat
 
 
 def test_radius_drops_places_too_far_from_any_participant(cli: Cli, catalogue_path: Path) -> None:
-    write(
+    write_records(
         catalogue_path,
         spot("near", "Near", lat=45.0, lon=5.0),
         spot("mid", "Mid", lat=45.1, lon=5.0),
@@ -828,7 +823,7 @@ def test_radius_drops_places_too_far_from_any_participant(cli: Cli, catalogue_pa
 
 
 def test_near_coordinates_give_distances(cli: Cli, catalogue_path: Path) -> None:
-    write(catalogue_path, spot("here", lat=45.0, lon=5.0), spot("there", lat=45.1, lon=5.0))
+    write_records(catalogue_path, spot("here", lat=45.0, lon=5.0), spot("there", lat=45.1, lon=5.0))
     data = find_json(cli, "--near", "45.0, 5.0")
     assert data["query"]["near"] == [{"label": "45.0, 5.0", "lat": 45.0, "lon": 5.0}]
     distances = {r["id"]: r["distance_km"] for r in data["results"]}
@@ -840,7 +835,7 @@ def test_near_coordinates_give_distances(cli: Cli, catalogue_path: Path) -> None
 
 
 def test_several_participants_the_fairest_place_wins(cli: Cli, catalogue_path: Path) -> None:
-    write(
+    write_records(
         catalogue_path,
         spot("alpha", "Alpha", lat=45.01, lon=5.0),  # next door to A, 15.6 km from B
         spot("zenith", "Zénith", lat=45.1, lon=5.0),  # 11 km from each
@@ -866,7 +861,7 @@ def test_several_participants_the_fairest_place_wins(cli: Cli, catalogue_path: P
 
 
 def test_near_a_place_of_the_catalogue(cli: Cli, catalogue_path: Path) -> None:
-    write(
+    write_records(
         catalogue_path,
         spot("pepiniere-vienne", "La Pépinière", lat=45.0, lon=5.0, kind="pepiniere"),
         spot("other", "Other", lat=45.1, lon=5.0),
@@ -888,7 +883,7 @@ def test_near_a_place_of_the_catalogue(cli: Cli, catalogue_path: Path) -> None:
 
 
 def test_near_a_town_of_the_gazetteer(cli: Cli, catalogue_path: Path) -> None:
-    write(catalogue_path, spot("vienne", "Café", lat=45.5257, lon=4.8748), spot("nowhere"))
+    write_records(catalogue_path, spot("vienne", "Café", lat=45.5257, lon=4.8748), spot("nowhere"))
     bare = cli("find", "--near", "Vienne", "--format", "json")
     near = json.loads(bare.stdout)["query"]["near"]
     assert near[0]["label"] == "Vienne, FR"
@@ -908,14 +903,16 @@ def test_near_a_town_of_the_gazetteer(cli: Cli, catalogue_path: Path) -> None:
     assert json.loads(chosen.stdout)["query"]["near"][0]["label"] == "Vienne, FR"
     assert chosen.stderr == ""
     # --country is the default country for bare names.
-    write(catalogue_path, spot("wien", "Kaffee", city="Wien", country="AT", lat=48.21, lon=16.37))
+    write_records(
+        catalogue_path, spot("wien", "Kaffee", city="Wien", country="AT", lat=48.21, lon=16.37)
+    )
     data = find_json(cli, "--near", "Vienne", "--country", "AT")
     assert data["query"]["near"][0]["label"] == vienna["label"]
     assert data["results"][0]["distance_km"] < 1
 
 
 def test_an_unknown_town_is_exit_2(cli: Cli, catalogue_path: Path) -> None:
-    write(catalogue_path, spot("vienne"))
+    write_records(catalogue_path, spot("vienne"))
     result = cli("find", "--near", "Zzyzxqville", code=2)
     assert result.stdout == ""
     assert "unknown place or city: 'Zzyzxqville'" in one_error_line(result.stderr)
@@ -928,7 +925,7 @@ def test_an_unknown_town_is_exit_2(cli: Cli, catalogue_path: Path) -> None:
 
 
 def three_places(path: Path) -> None:
-    write(
+    write_records(
         path,
         spot("b-open", "B open", opening_hours=CAFE_HOURS, seats=5, amenities={"wifi": True}),
         spot("a-unknown", "A unknown", seats=5),
@@ -970,7 +967,7 @@ def test_explain_shows_reasons_and_exclusions(cli: Cli, catalogue_path: Path) ->
 
 
 def test_every_format(cli: Cli, catalogue_path: Path) -> None:
-    write(
+    write_records(
         catalogue_path,
         spot(
             "cafe",
@@ -1017,7 +1014,7 @@ def test_every_format(cli: Cli, catalogue_path: Path) -> None:
 
 
 def test_names_are_text_not_markup_in_the_table(cli: Cli, catalogue_path: Path) -> None:
-    write(catalogue_path, spot("markup", "[bold]Loud[/bold]"))
+    write_records(catalogue_path, spot("markup", "[bold]Loud[/bold]"))
     table = cli("find", "--format", "table", "--explain").stdout
     assert "[bold]Loud[/bold]" in table
 
@@ -1029,7 +1026,7 @@ def test_names_are_text_not_markup_in_the_table(cli: Cli, catalogue_path: Path) 
 def test_no_result_is_exit_1_naming_the_main_obstacle(
     cli: Cli, catalogue_path: Path, fmt: str
 ) -> None:
-    write(
+    write_records(
         catalogue_path,
         spot("closed-1", opening_hours="Mo-Fr 12:00-14:00"),
         spot("closed-2", opening_hours="Sa 10:00-12:00"),
@@ -1059,7 +1056,7 @@ def test_no_result_in_an_empty_catalogue(cli: Cli, catalogue_path: Path) -> None
 
 
 def test_no_result_counts_the_first_reason_of_each_place(cli: Cli, catalogue_path: Path) -> None:
-    write(
+    write_records(
         catalogue_path,
         spot("lyon-1", city="Lyon"),
         spot("lyon-2", city="Lyon", kind="library"),
@@ -1076,7 +1073,7 @@ def test_no_result_counts_the_first_reason_of_each_place(cli: Cli, catalogue_pat
 
 
 def test_config_defaults_apply_and_flags_override(cli: Cli, catalogue_path: Path) -> None:
-    write(
+    write_records(
         catalogue_path,
         spot("vienne", seats=6, amenities={"wifi": True, "power": True}, price={"hour": 2}),
         spot("vienne-small", seats=3, amenities={"wifi": True}),
@@ -1110,7 +1107,7 @@ def test_config_defaults_apply_and_flags_override(cli: Cli, catalogue_path: Path
 
 
 def test_config_country_and_format(cli: Cli, catalogue_path: Path) -> None:
-    write(catalogue_path, spot("vienne"), spot("wien", city="Wien", country="AT"))
+    write_records(catalogue_path, spot("vienne"), spot("wien", city="Wien", country="AT"))
     write_config(config_path(), '[defaults]\ncountry = "at"\nformat = "ids"\n')
     assert cli("find").stdout == "wien\n"
     assert cli("find", "--country", "FR").stdout == "vienne\n"
@@ -1131,7 +1128,7 @@ def test_config_country_and_format(cli: Cli, catalogue_path: Path) -> None:
 def test_a_bad_config_is_exit_2_and_says_so(
     cli: Cli, catalogue_path: Path, config: str, expected: str
 ) -> None:
-    write(catalogue_path, spot("vienne"))
+    write_records(catalogue_path, spot("vienne"))
     write_config(config_path(), config)
     result = cli("find", code=2)
     assert expected in one_error_line(result.stderr)
@@ -1139,7 +1136,7 @@ def test_a_bad_config_is_exit_2_and_says_so(
 
 
 def test_config_weights_change_the_order(cli: Cli, catalogue_path: Path) -> None:
-    write(
+    write_records(
         catalogue_path,
         spot("a-close-plain", "A close plain", lat=45.0, lon=5.0),
         spot("b-far-terrace", "B far terrace", lat=45.1, lon=5.0, amenities={"outdoor": True}),
@@ -1155,7 +1152,7 @@ def test_config_weights_change_the_order(cli: Cli, catalogue_path: Path) -> None
 
 
 def test_visits_raise_a_place(cli: Cli, catalogue_path: Path) -> None:
-    write(catalogue_path, spot("a-plain", "A plain"), spot("z-loved", "Z loved"))
+    write_records(catalogue_path, spot("a-plain", "A plain"), spot("z-loved", "Z loved"))
     assert found_ids(cli) == ["a-plain", "z-loved"]
     cli("visit", "z-loved", "--rating", "5", "--date", "2026-11-20")
     data = find_json(cli)
@@ -1218,7 +1215,7 @@ def test_places_added_with_the_cli_are_found(cli: Cli, catalogue_path: Path) -> 
 
 
 def test_exit_codes_through_a_real_process(catalogue_path: Path) -> None:
-    write(catalogue_path, spot("cafe", "Café", opening_hours=CAFE_HOURS))
+    write_records(catalogue_path, spot("cafe", "Café", opening_hours=CAFE_HOURS))
     ok = run("find", "--format", "ids")
     assert (ok.returncode, ok.stdout) == (0, "cafe\n")
     none = run("find", "--at", "2026-12-25 10:00")
@@ -1235,7 +1232,7 @@ def test_exit_codes_through_a_real_process(catalogue_path: Path) -> None:
 
 
 def test_piped_find_defaults_to_tsv_and_feeds_head(catalogue_path: Path) -> None:
-    write(catalogue_path, *(spot(f"cafe-{n:02d}", f"Café {n:02d}") for n in range(40)))
+    write_records(catalogue_path, *(spot(f"cafe-{n:02d}", f"Café {n:02d}") for n in range(40)))
     piped = run("find", "--city", "Vienne")
     lines = piped.stdout.splitlines()
     assert lines[0].split("\t") == RESULT_COLUMNS
@@ -1281,7 +1278,7 @@ def test_a_table_fits_80_columns_with_its_score(
     cli: Cli, catalogue_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     long_city = "Saint-Rémy-en-Bouzemont-Saint-Genest-et-Isson"
-    write(
+    write_records(
         catalogue_path,
         *(
             spot(

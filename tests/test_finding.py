@@ -6,7 +6,6 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-import tomli_w
 
 import nomadspot
 from nomadspot.config import Config, load_config
@@ -15,11 +14,7 @@ from nomadspot.finding import find, nothing_fits
 from nomadspot.model import Participant
 from nomadspot.vocabulary import Kind
 
-
-def write(path: Path, *places: dict[str, object]) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(tomli_w.dumps({"version": 1, "place": list(places)}), encoding="utf-8")
-    return path
+from .record_support import write_records
 
 
 def place(place_id: str, **fields: object) -> dict[str, object]:
@@ -34,7 +29,7 @@ def place(place_id: str, **fields: object) -> dict[str, object]:
 
 @pytest.fixture
 def catalogue(tmp_path: Path) -> Path:
-    return write(
+    return write_records(
         tmp_path / "catalogue.toml",
         place("pepiniere", kind="pepiniere", opening_hours="Mo-Fr 08:30-18:00; PH off"),
         place("wifi-cafe", amenities={"wifi": True}, lat=45.5257, lon=4.8748),

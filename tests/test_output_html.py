@@ -13,23 +13,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import tomli_w
 
 from .browser_support import console, rendered_dom, screenshot
 from .conftest import Cli
+from .record_support import paris_cafe, write_records
 
 HOSTILE = '<script>alert(1)</script><b id="pwned">x</b>\u2028&amp;'
 LOUVRE, BASTILLE = "48.8606,2.3376", "48.8532,2.3691"
 
 
-def place(place_id: str, name: str, **fields: Any) -> dict[str, Any]:
-    record: dict[str, Any] = {"id": place_id, "name": name, "kind": "cafe", "city": "Paris"}
-    record.update(fields)
-    return record
-
-
 PLACES = [
-    place(
+    paris_cafe(
         "le-depart",
         "Le Départ",
         kind="coworking",
@@ -40,16 +34,13 @@ PLACES = [
         amenities={"wifi": True, "power": True},
         price={"hour": 4.0},
     ),
-    place("hostile", HOSTILE, lat=48.8570, lon=2.3520, website="javascript:alert(2)"),
-    place("cafe-loin", "Café Loin", lat=48.8800, lon=2.2900, amenities={"wifi": False}),
-    place("sans-coordonnees", "Sans Coordonnées"),
-    place("lyon", "Bouchon", city="Lyon", lat=45.76, lon=4.83, private={"wifi_password": "s3cr3t"}),
+    paris_cafe("hostile", HOSTILE, lat=48.8570, lon=2.3520, website="javascript:alert(2)"),
+    paris_cafe("cafe-loin", "Café Loin", lat=48.8800, lon=2.2900, amenities={"wifi": False}),
+    paris_cafe("sans-coordonnees", "Sans Coordonnées"),
+    paris_cafe(
+        "lyon", "Bouchon", city="Lyon", lat=45.76, lon=4.83, private={"wifi_password": "s3cr3t"}
+    ),
 ]
-
-
-def write(path: Path, *places: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(tomli_w.dumps({"version": 1, "place": list(places)}), encoding="utf-8")
 
 
 class Page(HTMLParser):
@@ -131,7 +122,7 @@ def row_cells(page: Page, row: dict[str, Any]) -> list[str]:
 
 
 def test_find_page_has_the_ranking_as_a_table_and_on_a_map(cli: Cli, catalogue_path: Path) -> None:
-    write(catalogue_path, *PLACES)
+    write_records(catalogue_path, *PLACES)
     args = ("--near", LOUVRE, "--near", BASTILLE, "--wifi", "--at", "2026-12-01 10:00")
     text = find_page(cli, *args)
     ranking = find_json(cli, *args)
@@ -162,7 +153,7 @@ def test_find_page_has_the_ranking_as_a_table_and_on_a_map(cli: Cli, catalogue_p
 
 
 def test_reasons_are_there_on_demand(cli: Cli, catalogue_path: Path) -> None:
-    write(catalogue_path, *PLACES)
+    write_records(catalogue_path, *PLACES)
     page = Page(find_page(cli, "--wifi"))
     reasons = page.find("details")
     assert reasons and all(not d.get("open") for d in reasons)
@@ -172,7 +163,7 @@ def test_reasons_are_there_on_demand(cli: Cli, catalogue_path: Path) -> None:
 
 
 def test_catalogue_text_is_text_everywhere(cli: Cli, catalogue_path: Path) -> None:
-    write(catalogue_path, *PLACES)
+    write_records(catalogue_path, *PLACES)
     for text in (find_page(cli, "--near", LOUVRE), cli("list", "--format", "html").stdout):
         page = Page(text)
         assert not page.by_id("pwned")
@@ -187,7 +178,7 @@ def test_catalogue_text_is_text_everywhere(cli: Cli, catalogue_path: Path) -> No
 
 
 def test_the_page_fetches_nothing_but_map_tiles(cli: Cli, catalogue_path: Path) -> None:
-    write(catalogue_path, *PLACES)
+    write_records(catalogue_path, *PLACES)
     text = find_page(cli, "--near", LOUVRE)
     page = Page(text)
     assert not [e for e in page.elements if e["tag"] in {"link", "img", "iframe"}]
@@ -209,7 +200,7 @@ def test_the_page_fetches_nothing_but_map_tiles(cli: Cli, catalogue_path: Path) 
 
 
 def test_list_page_numbers_the_places_as_listed(cli: Cli, catalogue_path: Path) -> None:
-    write(catalogue_path, *PLACES)
+    write_records(catalogue_path, *PLACES)
     text = cli("list", "--format", "html").stdout
     listed = json.loads(cli("list", "--format", "json").stdout)
     page = Page(text)
@@ -223,7 +214,7 @@ def test_list_page_numbers_the_places_as_listed(cli: Cli, catalogue_path: Path) 
 
 
 def test_show_page_is_the_place_alone(cli: Cli, catalogue_path: Path) -> None:
-    write(catalogue_path, *PLACES)
+    write_records(catalogue_path, *PLACES)
     page = Page(cli("show", "le-depart", "--format", "html").stdout)
     assert len(table_rows(page)) == 1
     assert page.find("title")[0]["text"] == "nomadspot: Le Départ"
@@ -240,7 +231,7 @@ def test_leaflet_ships_with_its_licence() -> None:
 
 
 def test_find_page_in_a_real_browser(cli: Cli, catalogue_path: Path, tmp_path: Path) -> None:
-    write(catalogue_path, *PLACES)
+    write_records(catalogue_path, *PLACES)
     args = ("--near", LOUVRE, "--near", BASTILLE, "--at", "2026-12-01 10:00")
     path = tmp_path / "find.html"
     path.write_text(find_page(cli, *args), encoding="utf-8")
@@ -270,7 +261,7 @@ def test_find_page_in_a_real_browser(cli: Cli, catalogue_path: Path, tmp_path: P
 
 
 def test_list_page_in_a_real_browser(cli: Cli, catalogue_path: Path, tmp_path: Path) -> None:
-    write(catalogue_path, *PLACES)
+    write_records(catalogue_path, *PLACES)
     path = tmp_path / "list.html"
     path.write_text(cli("list", "--format", "html").stdout, encoding="utf-8")
     dom = Page(rendered_dom(path))
@@ -281,7 +272,7 @@ def test_list_page_in_a_real_browser(cli: Cli, catalogue_path: Path, tmp_path: P
 
 
 def test_a_page_without_coordinates_says_so(cli: Cli, catalogue_path: Path, tmp_path: Path) -> None:
-    write(catalogue_path, place("nowhere", "Nulle Part"))
+    write_records(catalogue_path, paris_cafe("nowhere", "Nulle Part"))
     path = tmp_path / "list.html"
     path.write_text(cli("list", "--format", "html").stdout, encoding="utf-8")
     dom = Page(rendered_dom(path))

@@ -15,24 +15,18 @@ from typing import Any
 
 import icalendar
 import pytest
-import tomli_w
 from ical.calendar_stream import IcsCalendarStream
 
 from .conftest import Cli
+from .record_support import paris_cafe, write_records
 
 UTC = dt.UTC
 LOUVRE = (48.8606, 2.3376)  # participants, as LAT,LON
 BASTILLE = (48.8532, 2.3691)
 
 
-def place(place_id: str, name: str, **fields: Any) -> dict[str, Any]:
-    record: dict[str, Any] = {"id": place_id, "name": name, "kind": "cafe", "city": "Paris"}
-    record.update(fields)
-    return record
-
-
 PLACES = [
-    place(
+    paris_cafe(
         "le-depart",
         "Le Départ",
         kind="coworking",
@@ -44,14 +38,9 @@ PLACES = [
         amenities={"wifi": True, "power": False, "meeting_room": True},
         price={"room_hour": 20.0},
     ),
-    place("cafe-loin", "Café Loin", lat=48.8800, lon=2.2900, amenities={"wifi": True}),
-    place("sans-coordonnees", "Sans Coordonnées", amenities={"wifi": True}),
+    paris_cafe("cafe-loin", "Café Loin", lat=48.8800, lon=2.2900, amenities={"wifi": True}),
+    paris_cafe("sans-coordonnees", "Sans Coordonnées", amenities={"wifi": True}),
 ]
-
-
-def write(path: Path, *places: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(tomli_w.dumps({"version": 1, "place": list(places)}), encoding="utf-8")
 
 
 def near_args() -> list[str]:
@@ -81,7 +70,7 @@ def utc_window(event: Any) -> tuple[dt.datetime, dt.datetime]:
 
 
 def test_the_invite_carries_the_meeting_and_the_place(cli: Cli, catalogue_path: Path) -> None:
-    write(catalogue_path, *PLACES)
+    write_records(catalogue_path, *PLACES)
     text = invite(cli, *near_args(), "--meeting-room", "--at", "2026-12-01 10:00", "--for", "2h")
     assert text.startswith("BEGIN:VCALENDAR\n")  # CliRunner shows CRLF as \n (see below)
     event = event_of(text)
@@ -112,7 +101,7 @@ def test_the_invite_carries_the_meeting_and_the_place(cli: Cli, catalogue_path: 
 
 
 def test_a_second_reader_agrees(cli: Cli, catalogue_path: Path) -> None:
-    write(catalogue_path, *PLACES)
+    write_records(catalogue_path, *PLACES)
     text = invite(cli, *near_args(), "--at", "2026-12-01 10:00", "--for", "90m")
     first, second = event_of(text), second_reader(text)
     assert utc_window(second) == (
@@ -155,7 +144,7 @@ def test_times_are_right_across_a_daylight_saving_change(
     utc_end: dt.datetime,
 ) -> None:
     monkeypatch.setenv("NOMADSPOT_NOW", "2026-01-05T09:00")
-    write(catalogue_path, *PLACES)
+    write_records(catalogue_path, *PLACES)
     text = invite(cli, "--wifi", "--at", at, "--for", duration)
     expected = (utc_start.replace(tzinfo=UTC), utc_end.replace(tzinfo=UTC))
     first = event_of(text)
@@ -167,7 +156,7 @@ def test_times_are_right_across_a_daylight_saving_change(
 def test_the_same_meeting_at_the_same_place_keeps_its_uid(
     cli: Cli, catalogue_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    write(catalogue_path, *PLACES)
+    write_records(catalogue_path, *PLACES)
     window = ("--at", "2026-12-01 10:00", "--for", "2h")
     first = event_of(invite(cli, "--wifi", *window))
     monkeypatch.setenv("NOMADSPOT_NOW", "2026-11-24T18:30")  # a day later, another stamp
@@ -190,7 +179,7 @@ def rank_of(cli: Cli, place_id: str, *args: str) -> str:
 
 
 def test_pick_chooses_another_result(cli: Cli, catalogue_path: Path) -> None:
-    write(catalogue_path, *PLACES)
+    write_records(catalogue_path, *PLACES)
     args = ("--wifi", "--at", "2026-12-01 10:00")
     second = ranked(cli, *args)[1]
     event = event_of(invite(cli, *args, "--pick", "2"))
@@ -199,7 +188,7 @@ def test_pick_chooses_another_result(cli: Cli, catalogue_path: Path) -> None:
 
 
 def test_pick_beyond_the_results_is_nothing_matched(cli: Cli, catalogue_path: Path) -> None:
-    write(catalogue_path, *PLACES)
+    write_records(catalogue_path, *PLACES)
     result = cli("find", "--city", "Paris", "--pick", "4", "--format", "ics", "--at", "10h", code=1)
     assert result.stdout == ""
     assert "Error: --pick 4: only 3 places fit this meeting" in result.stderr
@@ -208,7 +197,7 @@ def test_pick_beyond_the_results_is_nothing_matched(cli: Cli, catalogue_path: Pa
 
 
 def test_a_place_without_coordinates_has_no_map(cli: Cli, catalogue_path: Path) -> None:
-    write(catalogue_path, *PLACES)
+    write_records(catalogue_path, *PLACES)
     args = ("--wifi", "--at", "2026-12-01 10:00")
     text = invite(cli, *args, "--pick", rank_of(cli, "sans-coordonnees", *args))
     event = event_of(text)
@@ -220,7 +209,7 @@ def test_a_place_without_coordinates_has_no_map(cli: Cli, catalogue_path: Path) 
 
 def test_a_place_whose_zone_is_unknown_gets_floating_times(cli: Cli, catalogue_path: Path) -> None:
     # The United States have many zones; without coordinates nomadspot cannot tell which.
-    write(catalogue_path, place("diner", "Diner", city="Springfield", country="US"))
+    write_records(catalogue_path, paris_cafe("diner", "Diner", city="Springfield", country="US"))
     text = cli(
         "find", "--city", "Springfield", "--at", "2026-12-01 10:00", "--format", "ics"
     ).stdout
@@ -232,7 +221,9 @@ def test_a_place_whose_zone_is_unknown_gets_floating_times(cli: Cli, catalogue_p
 
 def test_hostile_text_stays_one_value(cli: Cli, catalogue_path: Path) -> None:
     name = 'Le "Bar"; <script>alert(1)</script>, \\ ici'
-    write(catalogue_path, place("bar", name, address="2, rue: des;Lombards", lat=48.86, lon=2.35))
+    write_records(
+        catalogue_path, paris_cafe("bar", name, address="2, rue: des;Lombards", lat=48.86, lon=2.35)
+    )
     text = invite(cli, "--at", "2026-12-01 10:00")
     event = event_of(text)
     location = f"{name}, 2, rue: des;Lombards, Paris"
@@ -243,7 +234,7 @@ def test_hostile_text_stays_one_value(cli: Cli, catalogue_path: Path) -> None:
 
 
 def test_ics_needs_a_time(cli: Cli, catalogue_path: Path) -> None:
-    write(catalogue_path, *PLACES)
+    write_records(catalogue_path, *PLACES)
     result = cli("find", "--city", "Paris", "--format", "ics", code=2)
     assert result.stdout == ""
     assert "Error: --format ics needs --at" in result.stderr
@@ -253,14 +244,14 @@ def test_ics_needs_a_time(cli: Cli, catalogue_path: Path) -> None:
 
 @pytest.mark.parametrize("command", [["list"], ["show", "le-depart"]])
 def test_ics_is_for_find_only(cli: Cli, catalogue_path: Path, command: list[str]) -> None:
-    write(catalogue_path, *PLACES)
+    write_records(catalogue_path, *PLACES)
     result = cli(*command, "--format", "ics", code=2)
     assert result.stdout == ""
     assert "Error: the ics format writes a meeting's event: use it with find" in result.stderr
 
 
 def test_through_a_real_process(catalogue_path: Path) -> None:
-    write(catalogue_path, *PLACES)
+    write_records(catalogue_path, *PLACES)
 
     def run(*args: str) -> subprocess.CompletedProcess[bytes]:
         return subprocess.run(
