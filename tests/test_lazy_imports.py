@@ -47,14 +47,16 @@ def function_imports(files: list[Path], root: Path) -> dict[str, list[tuple[int,
     found: dict[str, list[tuple[int, set[str]]]] = {}
     for path in files:
         module, package = _module_name(path, root)
-        for function in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
-                continue
-            for node in ast.walk(function):
-                if isinstance(node, ast.Import | ast.ImportFrom):
-                    found.setdefault(module, []).append(
-                        (node.lineno, _needed(node, module, package))
-                    )
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        inside = {  # a set: an import in a nested function is inside its outer one too
+            node
+            for function in ast.walk(tree)
+            if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef)
+            for node in ast.walk(function)
+            if isinstance(node, ast.Import | ast.ImportFrom)
+        }
+        for node in sorted(inside, key=lambda node: node.lineno):
+            found.setdefault(module, []).append((node.lineno, _needed(node, module, package)))
     return found
 
 
